@@ -1,0 +1,3 @@
+module github.com/causeway-soc/causeway
+
+go 1.26
