@@ -1,0 +1,131 @@
+// Command causeway is the autonomous SOC engine: it reads security telemetry,
+// detects and explains attacks, and contains them under policy.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/app"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `Causeway: autonomous SOC engine.
+
+Usage:
+  causeway demo [flags]                  run the whole loop on built-in data
+  causeway investigate [flags] PATH...   read logs (files, directories, archives, - for stdin)
+  causeway version                       print the version
+
+Run "causeway COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	deps := app.Deps{
+		Stdout:   stdout,
+		Stderr:   stderr,
+		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Now:      time.Now,
+		Terminal: isTerminal(stderr),
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "investigate":
+		fs, cfg := commonFlags("investigate", stderr)
+		var paths []string
+		if paths, err = parse(fs, rest); err == nil {
+			if len(paths) == 0 {
+				err = errors.New("investigate: name at least one PATH (or - for standard input)")
+			} else {
+				err = app.Investigate(ctx, *cfg, deps, paths)
+			}
+		}
+	case "demo":
+		fs, cfg := commonFlags("demo", stderr)
+		if _, err = parse(fs, rest); err == nil {
+			err = app.Demo(ctx, *cfg, deps)
+		}
+	case "version", "--version":
+		fmt.Fprintln(stdout, "causeway", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "causeway: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "causeway:", err)
+		return 1
+	}
+	return 0
+}
+
+func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
+	cfg := &app.Config{Domains: map[string]string{}}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Output, "output", "text", "output format: text or json")
+	fs.StringVar(&cfg.Progress, "progress", "auto", "progress display on stderr: auto, always or never")
+	fs.Func("domain", "map a Windows domain to its DNS suffix, NAME=SUFFIX (repeatable), so CORP\\alice and alice@corp.com are one principal", func(s string) error {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" || v == "" {
+			return fmt.Errorf("want NAME=SUFFIX, got %q", s)
+		}
+		cfg.Domains[k] = v
+		return nil
+	})
+	return fs, cfg
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,83 @@
+// Package app is the composition root: the only package that knows every
+// concrete reader, stage and backend, and wires them for each command.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/report"
+	"github.com/causeway-soc/causeway/internal/source"
+)
+
+// Config is what the command line sets.
+type Config struct {
+	Output   string            // "text" or "json"
+	Progress string            // "auto", "always" or "never"
+	Domains  map[string]string // NetBIOS domain -> DNS suffix, for principal aliases
+}
+
+// Deps are the outside world the app talks to.
+type Deps struct {
+	Stdout, Stderr io.Writer
+	Logger         *slog.Logger
+	Now            func() time.Time
+	// Terminal reports whether Stderr is a terminal (progress redraws in place).
+	Terminal bool
+}
+
+// Investigate reads paths and reports what was read.
+func Investigate(ctx context.Context, cfg Config, deps Deps, paths []string) error {
+	return investigate(ctx, cfg, deps, func(ctx context.Context, w *source.Walker, sink source.Sink) error {
+		return w.Read(ctx, paths, sink)
+	})
+}
+
+// input runs a walker over some inputs.
+type input func(ctx context.Context, w *source.Walker, sink source.Sink) error
+
+func investigate(ctx context.Context, cfg Config, deps Deps, read input) error {
+	if cfg.Output != "text" && cfg.Output != "json" {
+		return fmt.Errorf("unknown output %q: want text or json", cfg.Output)
+	}
+	principals := &event.Principals{Domains: cfg.Domains}
+	walker := source.NewWalker(source.Config{}, Formats(principals))
+	inv := report.NewInventory()
+	sink := &countingSink{next: inv}
+
+	start := deps.Now()
+	stop := startProgress(cfg, deps, walker.Stats(), sink, start)
+	err := read(ctx, walker, sink)
+	stop()
+	inv.Finish(walker.Stats(), deps.Now().Sub(start))
+	if err != nil {
+		return err
+	}
+	if cfg.Output == "json" {
+		return report.WriteInventoryJSON(deps.Stdout, inv)
+	}
+	return report.WriteInventoryText(deps.Stdout, inv)
+}
+
+// countingSink counts for the progress display, which reads the counters
+// from another goroutine, and passes everything on.
+type countingSink struct {
+	next           source.Sink
+	events, errors atomic.Int64
+}
+
+func (s *countingSink) Event(ev *event.Event) { s.events.Add(1); s.next.Event(ev) }
+func (s *countingSink) Error(err error)       { s.errors.Add(1); s.next.Error(err) }
+
+// readFS adapts an embedded file system to an input.
+func readFS(fsys fs.FS, root string) input {
+	return func(ctx context.Context, w *source.Walker, sink source.Sink) error {
+		return w.ReadFS(ctx, fsys, root, sink)
+	}
+}

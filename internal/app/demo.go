@@ -1,0 +1,17 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/causeway-soc/causeway/internal/demo"
+)
+
+// Demo runs the whole loop on the data built into the binary.
+func Demo(ctx context.Context, cfg Config, deps Deps) error {
+	if cfg.Output == "text" {
+		fmt.Fprintln(deps.Stdout, "Causeway demo: reading the built-in telemetry of a small company under attack.")
+		fmt.Fprintln(deps.Stdout)
+	}
+	return investigate(ctx, cfg, deps, readFS(demo.Data, "."))
+}

@@ -1,0 +1,38 @@
+// Package sigma is Causeway's Sigma engine: it parses and validates Sigma
+// rules (specification v2.1.0), compiles each rule's detection into a tree of
+// matchers over event fields, and matches normalized events against a whole
+// ruleset fast enough to run every SigmaHQ rule on a live stream.
+//
+// # API
+//
+//	rs, errs := sigma.Load(sigma.Config{}, os.DirFS(root), "rules", "rules-emerging-threats")
+//	for _, e := range errs { log.Print(e) } // file:line: reason; the other rules still load
+//	m := rs.NewMatcher()                      // one per goroutine, reused across events
+//	m.Match(ev, func(r *sigma.Rule) { ... })  // called once per matching rule
+//
+// A Ruleset is immutable after Load and safe for concurrent use; a Matcher
+// holds per-event scratch space and is not (Ruleset.Match borrows one from a
+// pool for callers that do not keep their own).
+//
+// # How matching works
+//
+// A rule's logsource (product, category, service) is resolved through a
+// mapping kept as data (logsources.yaml, embedded; Config.Logsources adds
+// or replaces entries) into one or more targets: event conditions such as
+// Channel and EventID for Windows, or the reader's format ("cloudtrail",
+// "okta") for other sources, each with optional field renames (Security 4688
+// calls Image NewProcessName). Every (rule, target) pair is compiled into a
+// unit, and units are indexed by channel and EventID. For each unit the
+// compiler also derives a necessary condition: a set of (field, literal)
+// pairs at least one of which must occur in the event if the rule can match.
+// One Aho-Corasick automaton per field finds all such literals in one pass
+// over the event's lowered values, so an event is only evaluated against the
+// units it can possibly satisfy. Field values are lowered once per event into
+// reused buffers; the hot path does not allocate.
+//
+// Strings match case-insensitively unless the cased modifier is given;
+// regular expressions are case-sensitive unless the i flag is set (RE2
+// syntax: PCRE lookaround is reported as a load error). Placeholders of the
+// expand modifier are filled from Config.Placeholders; a placeholder without
+// values matches nothing, and the rule lists it in Rule.Unresolved.
+package sigma

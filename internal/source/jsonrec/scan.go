@@ -1,0 +1,217 @@
+package jsonrec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxRecord is the default limit on one record's size.
+const MaxRecord = 16 << 20
+
+// Scanner splits a JSON stream into top-level objects: JSON lines,
+// concatenated (pretty-printed) objects, and the elements of a top-level
+// array all come out one object at a time. It holds at most one record in
+// memory; a record over the size limit is skipped whole and reported.
+//
+// A Scanner is not safe for concurrent use.
+type Scanner struct {
+	r       io.Reader
+	max     int
+	buf     []byte
+	pos     int   // next unread byte in buf
+	base    int64 // stream offset of buf[0]
+	eof     bool
+	rerr    error
+	inArray bool
+}
+
+// NewScanner returns a Scanner over r; max <= 0 means MaxRecord.
+func NewScanner(r io.Reader, max int) *Scanner {
+	if max <= 0 {
+		max = MaxRecord
+	}
+	return &Scanner{r: r, max: max, buf: make([]byte, 0, 64<<10)}
+}
+
+// SplitError is a part of the stream that is not a JSON object. The scanner
+// has already moved past it.
+type SplitError struct {
+	Offset int64
+	Msg    string
+}
+
+func (e *SplitError) Error() string { return e.Msg }
+
+// Next returns the next object and its stream offset. At the end of the
+// stream it returns io.EOF. A *SplitError reports a skipped part; call Next
+// again to go on. Any other error is a read error of the underlying stream.
+// raw is valid until the next call.
+func (s *Scanner) Next() (raw []byte, off int64, err error) {
+	for {
+		c, ok := s.skipSpace()
+		if !ok {
+			if s.rerr != nil {
+				return nil, s.offset(), s.rerr
+			}
+			return nil, s.offset(), io.EOF
+		}
+		switch {
+		case c == '[' && !s.inArray:
+			s.inArray = true
+			s.pos++
+			continue
+		case s.inArray && (c == ',' || c == ']'):
+			if c == ']' {
+				s.inArray = false
+			}
+			s.pos++
+			continue
+		case c == '{':
+			return s.object()
+		}
+		off := s.offset()
+		n := s.skipLine()
+		return nil, off, &SplitError{Offset: off, Msg: fmt.Sprintf("unexpected byte %q where a JSON object should start (%d bytes skipped to the next line)", c, n)}
+	}
+}
+
+func (s *Scanner) offset() int64 { return s.base + int64(s.pos) }
+
+// fill reads more input, keeping buf[keep:]; it returns false at EOF.
+func (s *Scanner) fill(keep int) bool {
+	if s.eof {
+		return false
+	}
+	if keep > 0 {
+		n := copy(s.buf, s.buf[keep:])
+		s.buf = s.buf[:n]
+		s.base += int64(keep)
+		s.pos -= keep
+	}
+	if cap(s.buf)-len(s.buf) < 32<<10 {
+		nb := make([]byte, len(s.buf), 2*cap(s.buf)+64<<10)
+		copy(nb, s.buf)
+		s.buf = nb
+	}
+	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+	s.buf = s.buf[:len(s.buf)+n]
+	if err != nil {
+		s.eof = true
+		if !errors.Is(err, io.EOF) {
+			s.rerr = err
+		}
+	}
+	return n > 0 || !s.eof
+}
+
+func (s *Scanner) skipSpace() (byte, bool) {
+	for {
+		for s.pos < len(s.buf) {
+			switch c := s.buf[s.pos]; c {
+			case ' ', '\t', '\n', '\r':
+				s.pos++
+			case 0xEF: // UTF-8 byte order mark
+				if s.pos+2 < len(s.buf) && s.buf[s.pos+1] == 0xBB && s.buf[s.pos+2] == 0xBF {
+					s.pos += 3
+					continue
+				}
+				return c, true
+			default:
+				return c, true
+			}
+		}
+		if !s.fill(s.pos) {
+			return 0, false
+		}
+	}
+}
+
+// skipLine drops bytes up to and including the next newline.
+func (s *Scanner) skipLine() int {
+	n := 0
+	for {
+		for s.pos < len(s.buf) {
+			c := s.buf[s.pos]
+			s.pos++
+			n++
+			if c == '\n' {
+				return n
+			}
+		}
+		if !s.fill(s.pos) {
+			return n
+		}
+	}
+}
+
+// object scans one object starting at s.pos (which holds '{').
+func (s *Scanner) object() ([]byte, int64, error) {
+	if s.pos > 0 {
+		s.fill(s.pos) // move the record to the front of buf
+	}
+	start := s.offset()
+	depth, inStr, esc := 0, false, false
+	i := s.pos
+	over := false
+	for {
+		for ; i < len(s.buf); i++ {
+			c := s.buf[i]
+			if inStr {
+				switch {
+				case esc:
+					esc = false
+				case c == '\\':
+					esc = true
+				case c == '"':
+					inStr = false
+				case c == '\n':
+					return s.broken(start, i, "raw newline inside a string: record truncated?")
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inStr = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					i++
+					if over {
+						s.pos = i
+						return nil, start, &SplitError{Offset: start, Msg: fmt.Sprintf("record of %d bytes is over the %d-byte limit: skipped", s.offset()-start, s.max)}
+					}
+					raw := s.buf[s.pos:i]
+					s.pos = i
+					return raw, start, nil
+				}
+			case '\n':
+				if i+1 < len(s.buf) && s.buf[i+1] == '{' && depth > 0 {
+					return s.broken(start, i+1, "record ends before its closing brace")
+				}
+			}
+		}
+		if !over && i-s.pos > s.max {
+			over = true
+		}
+		if over { // drop what we have scanned: only the depth matters now
+			s.base += int64(i)
+			s.buf = s.buf[:0]
+			s.pos, i = 0, 0
+		}
+		keep := s.pos
+		if !s.fill(keep) {
+			s.pos = len(s.buf)
+			return nil, start, &SplitError{Offset: start, Msg: "stream ends inside a record: truncated"}
+		}
+		i -= keep
+	}
+}
+
+// broken skips a malformed record up to buf[end] and reports it.
+func (s *Scanner) broken(start int64, end int, msg string) ([]byte, int64, error) {
+	s.pos = end
+	return nil, start, &SplitError{Offset: start, Msg: msg}
+}
