@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync/atomic"
 )
 
@@ -154,13 +154,10 @@ const maxNesting = 4
 func (r *Walker) stream(ctx context.Context, path string, rd io.Reader, sink Sink, depth int) {
 	br := bufio.NewReaderSize(rd, SniffSize)
 	head, err := br.Peek(SniffSize)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		sink.Error(&Error{Path: path, Offset: 0, Err: fmt.Errorf("reading: %w", err)})
-		if len(head) == 0 {
-			return
-		}
-	}
 	if len(head) == 0 {
+		if err != nil && !errors.Is(err, io.EOF) {
+			sink.Error(&Error{Path: path, Offset: 0, Err: fmt.Errorf("reading: %w", err)})
+		}
 		return // empty stream: nothing to read, nothing lost
 	}
 	switch {
@@ -174,7 +171,7 @@ func (r *Walker) stream(ctx context.Context, path string, rd io.Reader, sink Sin
 			return
 		}
 		zr.Multistream(true)
-		r.stream(ctx, strings.TrimSuffix(path, ".gz"), zr, sink, depth+1)
+		r.stream(ctx, path, zr, sink, depth+1)
 		return
 	case len(head) >= 4 && bytes.Equal(head[:4], []byte("PK\x03\x04")):
 		if depth >= maxNesting {
@@ -190,6 +187,14 @@ func (r *Walker) stream(ctx context.Context, path string, rd io.Reader, sink Sin
 			return
 		}
 		r.zip(ctx, path, bytes.NewReader(buf), int64(len(buf)), sink)
+		return
+	case len(head) >= 2 && (head[0] == 0xff && head[1] == 0xfe || head[0] == 0xfe && head[1] == 0xff):
+		var order binary.ByteOrder = binary.LittleEndian
+		if head[0] == 0xfe {
+			order = binary.BigEndian
+		}
+		br.Discard(2)
+		r.stream(ctx, path, newUTF16Reader(br, order), sink, depth+1)
 		return
 	case isTar(head):
 		if depth >= maxNesting {
@@ -221,7 +226,7 @@ func (r *Walker) stream(ctx context.Context, path string, rd io.Reader, sink Sin
 func (r *Walker) zip(ctx context.Context, path string, ra io.ReaderAt, size int64, sink Sink) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		sink.Error(&Error{Path: path, Offset: -1, Format: "zip", Err: err})
+		sink.Error(&Error{Path: path, Offset: -1, Err: err}) // archive/zip names itself
 		return
 	}
 	files := append([]*zip.File(nil), zr.File...)

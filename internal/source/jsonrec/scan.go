@@ -112,6 +112,10 @@ func (s *Scanner) skipSpace() (byte, bool) {
 			case ' ', '\t', '\n', '\r':
 				s.pos++
 			case 0xEF: // UTF-8 byte order mark
+				if s.pos+2 >= len(s.buf) && !s.eof {
+					s.fill(s.pos)
+					continue
+				}
 				if s.pos+2 < len(s.buf) && s.buf[s.pos+1] == 0xBB && s.buf[s.pos+2] == 0xBF {
 					s.pos += 3
 					continue
@@ -155,6 +159,7 @@ func (s *Scanner) object() ([]byte, int64, error) {
 	i := s.pos
 	over := false
 	for {
+	scan:
 		for ; i < len(s.buf); i++ {
 			c := s.buf[i]
 			if inStr {
@@ -188,6 +193,9 @@ func (s *Scanner) object() ([]byte, int64, error) {
 					return raw, start, nil
 				}
 			case '\n':
+				if depth > 0 && i+1 == len(s.buf) && !s.eof {
+					break scan // look at the next byte before deciding
+				}
 				if i+1 < len(s.buf) && s.buf[i+1] == '{' && depth > 0 {
 					return s.broken(start, i+1, "record ends before its closing brace")
 				}
@@ -204,7 +212,12 @@ func (s *Scanner) object() ([]byte, int64, error) {
 		keep := s.pos
 		if !s.fill(keep) {
 			s.pos = len(s.buf)
-			return nil, start, &SplitError{Offset: start, Msg: "stream ends inside a record: truncated"}
+			msg := "stream ends inside a record: truncated"
+			if s.rerr != nil {
+				msg = "reading: " + s.rerr.Error()
+				s.rerr = nil // reported here, with the record's offset
+			}
+			return nil, start, &SplitError{Offset: start, Msg: msg}
 		}
 		i -= keep
 	}
