@@ -5,7 +5,6 @@ import (
 	"errors"
 	"reflect"
 	"testing"
-
 )
 
 func TestFlatten(t *testing.T) {
