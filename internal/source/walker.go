@@ -77,29 +77,22 @@ func (r *Walker) Read(ctx context.Context, paths []string, sink Sink) error {
 }
 
 func (r *Walker) walk(ctx context.Context, root string, sink Sink) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			sink.Error(&Error{Path: path, Offset: -1, Err: err})
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
-		}
-		r.file(ctx, path, sink)
-		return nil
-	})
+	return r.tree(ctx, func(fn fs.WalkDirFunc) error { return filepath.WalkDir(root, fn) },
+		func(p string) (fs.File, error) { return os.Open(p) }, sink)
 }
 
 // ReadFS decodes every file under root in fsys (for data embedded in the
 // binary). Paths in events and errors are fsys paths.
 func (r *Walker) ReadFS(ctx context.Context, fsys fs.FS, root string, sink Sink) error {
-	return fs.WalkDir(fsys, root, func(path string, d fs.DirEntry, err error) error {
+	return r.tree(ctx, func(fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) }, fsys.Open, sink)
+}
+
+// tree reads every regular file a walk visits, in name order.
+func (r *Walker) tree(ctx context.Context, walk func(fs.WalkDirFunc) error, open func(string) (fs.File, error), sink Sink) error {
+	return walk(func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			sink.Error(&Error{Path: path, Offset: -1, Err: err})
-			return nil
+			return nil //nolint:nilerr // reported; the rest of the tree is still read
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -107,7 +100,7 @@ func (r *Walker) ReadFS(ctx context.Context, fsys fs.FS, root string, sink Sink)
 		if d.IsDir() || !d.Type().IsRegular() {
 			return nil
 		}
-		f, err := fsys.Open(path)
+		f, err := open(path)
 		if err != nil {
 			sink.Error(&Error{Path: path, Offset: -1, Err: err})
 			return nil
@@ -116,16 +109,6 @@ func (r *Walker) ReadFS(ctx context.Context, fsys fs.FS, root string, sink Sink)
 		r.open(ctx, path, f, sink)
 		return nil
 	})
-}
-
-func (r *Walker) file(ctx context.Context, path string, sink Sink) {
-	f, err := os.Open(path)
-	if err != nil {
-		sink.Error(&Error{Path: path, Offset: -1, Err: err})
-		return
-	}
-	defer f.Close()
-	r.open(ctx, path, f, sink)
 }
 
 // open reads one file. Zip archives that allow random access are read in
@@ -193,7 +176,7 @@ func (r *Walker) stream(ctx context.Context, path string, rd io.Reader, sink Sin
 		if head[0] == 0xfe {
 			order = binary.BigEndian
 		}
-		br.Discard(2)
+		_, _ = br.Discard(2) // the byte order mark, already peeked
 		r.stream(ctx, path, newUTF16Reader(br, order), sink, depth+1)
 		return
 	case isTar(head):
