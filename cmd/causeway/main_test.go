@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInvestigateJSON(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("just notes\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "broken.json"), []byte("{\"a\":\n"), 0o644)
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"investigate", dir, "--output", "json", "--progress", "never"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var sum map[string]any
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"files", "events", "errors"} {
+		v, ok := sum[k].(float64)
+		if !ok || v != float64(int64(v)) {
+			t.Errorf("%s = %v, want an integer", k, sum[k])
+		}
+	}
+	if sum["errors"].(float64) != 1 || len(sum["skipped_paths"].([]any)) != 1 {
+		t.Errorf("want one error (broken.json) and one skipped file (notes.txt): %s", out.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"investigate"}, {"investigate", "x", "--output", "yaml"}, {"investigate", "--domain", "bad"}} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), args, &out, &errb); code == 0 {
+			t.Errorf("run(%q) exit 0, want an error", args)
+		} else if errb.Len() == 0 {
+			t.Errorf("run(%q): no message on stderr", args)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"demo", "--progress", "never"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "events") || strings.Contains(out.String(), "Errors (") {
+		t.Errorf("demo output:\n%s", out.String())
+	}
+}
