@@ -21,6 +21,7 @@ type Config struct {
 	Output   string            // "text" or "json"
 	Progress string            // "auto", "always" or "never"
 	Domains  map[string]string // NetBIOS domain -> DNS suffix, for principal aliases
+	Year     int               // year of syslog stamps without one; 0: from the clock
 }
 
 // Deps are the outside world the app talks to.
@@ -46,8 +47,8 @@ func investigate(ctx context.Context, cfg Config, deps Deps, read input) error {
 	if cfg.Output != "text" && cfg.Output != "json" {
 		return fmt.Errorf("unknown output %q: want text or json", cfg.Output)
 	}
-	principals := &event.Principals{Domains: cfg.Domains}
-	walker := source.NewWalker(source.Config{}, Formats(principals))
+	rc := ReadConfig{Principals: &event.Principals{Domains: cfg.Domains}, Year: cfg.Year, Now: deps.Now}
+	walker := source.NewWalker(source.Config{}, Formats(rc))
 	inv := report.NewInventory()
 	sink := &countingSink{next: inv}
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
@@ -58,7 +59,7 @@ func TestCorporaRead(t *testing.T) {
 		}
 		t.Run(d.Name(), func(t *testing.T) {
 			var sink collectSink
-			w := source.NewWalker(source.Config{}, Formats(&event.Principals{}))
+			w := source.NewWalker(source.Config{}, Formats(ReadConfig{Principals: &event.Principals{}, Now: time.Now}))
 			if err := w.Read(context.Background(), []string{filepath.Join(root, d.Name())}, &sink); err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,10 @@ import (
 
 // Demo runs the whole loop on the data built into the binary.
 func Demo(ctx context.Context, cfg Config, deps Deps) error {
+	cfg.Year = demo.Year
+	if len(cfg.Domains) == 0 {
+		cfg.Domains = demo.Domains
+	}
 	if cfg.Output == "text" {
 		fmt.Fprintln(deps.Stdout, "Causeway demo: reading the built-in telemetry of a small company under attack.")
 		fmt.Fprintln(deps.Stdout)

@@ -1,16 +1,59 @@
 package app
 
 import (
+	"time"
+
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/auditd"
+	"github.com/causeway-soc/causeway/internal/source/cloudtrail"
+	"github.com/causeway-soc/causeway/internal/source/entra"
+	"github.com/causeway-soc/causeway/internal/source/evtx"
+	"github.com/causeway-soc/causeway/internal/source/gcpaudit"
+	"github.com/causeway-soc/causeway/internal/source/k8saudit"
+	"github.com/causeway-soc/causeway/internal/source/m365"
+	"github.com/causeway-soc/causeway/internal/source/ocsf"
+	"github.com/causeway-soc/causeway/internal/source/okta"
+	"github.com/causeway-soc/causeway/internal/source/syslog"
+	"github.com/causeway-soc/causeway/internal/source/vpcflow"
+	"github.com/causeway-soc/causeway/internal/source/winevent"
+	"github.com/causeway-soc/causeway/internal/source/winjson"
+	"github.com/causeway-soc/causeway/internal/source/zeek"
 )
 
-// Formats lists every reader, in the order their Sniff functions are tried.
-// Binary and line formats with unmistakable headers come before JSON, whose
-// records are dispatched to the JSON log types in order.
-func Formats(p *event.Principals) []source.Format {
-	records := []source.RecordFormat{}
+// ReadConfig is what the readers need to know beyond the data.
+type ReadConfig struct {
+	Principals *event.Principals
+	// Year is the year of syslog stamps that have none (RFC 3164); 0 takes
+	// it from Now, rolling back a year for dates in the future.
+	Year int
+	Now  func() time.Time
+}
+
+// Formats lists every reader, in the order their Sniff functions are tried:
+// binary and text formats with unmistakable headers first, generic syslog
+// last but one, and JSON, whose records go to the JSON log types in order.
+func Formats(rc ReadConfig) []source.Format {
+	p := rc.Principals
+	win := &winevent.Normalizer{Principals: p}
+	records := append(winjson.RecordFormats(win),
+		cloudtrail.RecordFormat(p),
+		okta.RecordFormat(p),
+		entra.SignInFormat(p),
+		entra.AuditFormat(p),
+		m365.RecordFormat(p),
+		k8saudit.RecordFormat(p),
+		gcpaudit.RecordFormat(p),
+		zeek.RecordFormat(),
+		vpcflow.RecordFormat(),
+		ocsf.RecordFormat(p),
+	)
 	return []source.Format{
+		evtx.Format(win),
+		zeek.Format(),
+		vpcflow.Format(),
+		auditd.Format(p, auditd.Config{}),
+		syslog.Format(p, win, syslog.Config{Year: rc.Year, Now: rc.Now}),
 		source.JSONFormat(records),
 	}
 }

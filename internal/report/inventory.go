@@ -30,11 +30,17 @@ type Inventory struct {
 	Problems []ErrorGroup `json:"error_list"`
 	// SkippedPaths are streams in no known format (documentation, images,
 	// foreign log types): listed, not counted as errors.
-	SkippedPaths []string `json:"skipped_paths"`
+	SkippedPaths []Skipped `json:"skipped_paths"`
 
 	formats, classes, hosts map[string]int64
 	groups                  map[groupKey]*ErrorGroup
 	order                   []groupKey
+}
+
+// Skipped is a stream that was not read, and why.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
 }
 
 // Count is a name and how many events carry it.
@@ -86,7 +92,7 @@ func (inv *Inventory) Event(ev *event.Event) {
 func (inv *Inventory) Error(err error) {
 	var se *source.Error
 	if errors.Is(err, source.ErrUnknownFormat) && errors.As(err, &se) {
-		inv.SkippedPaths = append(inv.SkippedPaths, se.Path)
+		inv.SkippedPaths = append(inv.SkippedPaths, Skipped{Path: se.Path, Reason: se.Err.Error()})
 		return
 	}
 	inv.Errors++

@@ -43,7 +43,7 @@ func WriteInventoryText(w io.Writer, inv *Inventory) error {
 				ew.printf("  ... and %d more (--output json lists all)\n", len(inv.SkippedPaths)-i)
 				break
 			}
-			ew.printf("  %s\n", p)
+			ew.printf("  %s: %s\n", p.Path, p.Reason)
 		}
 	}
 	if len(inv.Problems) > 0 {

@@ -49,7 +49,18 @@ type jsonDecoder struct {
 	in      *Input
 	sink    Sink
 	flat    *jsonrec.Flattener
+
+	// Until a record matches, unrecognized records are held back: a stream
+	// in which none matches is not telemetry Causeway reads (a rule index,
+	// a notebook, a foreign log type) and is reported once, as skipped.
+	matched  bool
+	pending  []error
+	held     int
+	firstKey string
 }
+
+// maxPending bounds the unrecognized-record errors held back per stream.
+const maxPending = 1024
 
 func (d *jsonDecoder) run(ctx context.Context) error {
 	sc := jsonrec.NewScanner(d.in.R, 0)
@@ -59,6 +70,7 @@ func (d *jsonDecoder) run(ctx context.Context) error {
 		}
 		raw, off, err := sc.Next()
 		if errors.Is(err, io.EOF) {
+			d.finish()
 			return nil
 		}
 		var se *jsonrec.SplitError
@@ -67,6 +79,7 @@ func (d *jsonDecoder) run(ctx context.Context) error {
 			continue
 		}
 		if err != nil {
+			d.finish()
 			return d.in.Errorf("json", off, fmt.Errorf("reading: %w", err))
 		}
 		d.object(raw, off)
@@ -116,6 +129,7 @@ func (d *jsonDecoder) record(raw []byte, off int64, unwrap bool) {
 		if ev.ID.IsZero() {
 			ev.ID = event.NewID(f.Name, s)
 		}
+		d.match()
 		d.sink.Event(ev)
 		return
 	}
@@ -127,7 +141,48 @@ func (d *jsonDecoder) record(raw []byte, off int64, unwrap bool) {
 			}
 		}
 	}
-	d.sink.Error(d.in.Errorf("json", off, fmt.Errorf("%w (keys: %s)", ErrUnknownRecord, keySummary(rec.Fields))))
+	d.unknown(off, keySummary(rec.Fields))
+}
+
+// unknown reports a record no log type matches, or holds it back while no
+// record of the stream has matched.
+func (d *jsonDecoder) unknown(off int64, keys string) {
+	err := d.in.Errorf("json", off, fmt.Errorf("%w (keys: %s)", ErrUnknownRecord, keys))
+	if d.matched {
+		d.sink.Error(err)
+		return
+	}
+	if d.held == 0 {
+		d.firstKey = keys
+	}
+	d.held++
+	if len(d.pending) < maxPending {
+		d.pending = append(d.pending, err)
+	}
+}
+
+// match notes a recognized record and releases held-back errors.
+func (d *jsonDecoder) match() {
+	if d.matched {
+		return
+	}
+	d.matched = true
+	for _, err := range d.pending {
+		d.sink.Error(err)
+	}
+	if extra := d.held - len(d.pending); extra > 0 {
+		d.sink.Error(d.in.Errorf("json", -1, fmt.Errorf("%w: %d more records", ErrUnknownRecord, extra)))
+	}
+	d.pending = nil
+}
+
+// finish reports a stream in which no record matched as one skipped stream.
+func (d *jsonDecoder) finish() {
+	if d.matched || d.held == 0 {
+		return
+	}
+	d.sink.Error(d.in.Errorf("json", 0, fmt.Errorf("%w: none of its %d JSON records is of a known log type (keys: %s)", ErrUnknownFormat, d.held, d.firstKey)))
+	d.pending = nil
 }
 
 // keySummary names a few top-level keys so the user can tell what the record was.

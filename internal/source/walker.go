@@ -41,9 +41,8 @@ type Walker struct {
 
 // Stats counts what a Walker has done so far. Fields are updated atomically.
 type Stats struct {
-	Files   atomic.Int64 // streams decoded (archive members count one each)
-	Bytes   atomic.Int64 // input bytes read from disk or standard input
-	Skipped atomic.Int64 // streams in no known format
+	Files atomic.Int64 // streams read (archive members count one each)
+	Bytes atomic.Int64 // input bytes read from disk or standard input
 }
 
 // NewWalker returns a Walker that tries formats in order; the first whose
@@ -202,7 +201,7 @@ func (r *Walker) stream(ctx context.Context, path string, rd io.Reader, sink Sin
 		}
 		return
 	}
-	r.stats.Skipped.Add(1)
+	r.stats.Files.Add(1)
 	sink.Error(&Error{Path: path, Offset: 0, Err: ErrUnknownFormat})
 }
 

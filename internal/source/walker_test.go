@@ -170,14 +170,16 @@ func TestWalkerBadInput(t *testing.T) {
 		"badgzhead.gz":  {Data: []byte{0x1f, 0x8b, 0x99, 0x00}},
 		"latin1.json":   {Data: []byte("{\"k\":\"caf\xe9\"}\n")},
 		"trailing.json": {Data: []byte("{\"k\":1}\n{\"k\":")},
+		"foreign.json":  {Data: []byte("{\"x\":1}\n{\"x\":2}\n")},
+		"late.json":     {Data: []byte("{\"x\":1}\n{\"k\":2}\n")},
 	}
 	var c collect
 	if err := walker().ReadFS(context.Background(), fsys, ".", &c); err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(c.errorsAt(), "\n")
-	if len(c.errs) != 9 {
-		t.Errorf("%d errors, want 9:\n%s", len(c.errs), got)
+	if len(c.errs) != 11 {
+		t.Errorf("%d errors, want 11:\n%s", len(c.errs), got)
 	}
 	for _, want := range []string{
 		"mixed.json at offset 8: json: unexpected byte 'n'",
@@ -189,6 +191,8 @@ func TestWalkerBadInput(t *testing.T) {
 		"longline.log at offset 7: line: line 2 is 2097158 bytes, over the 1048576-byte limit: skipped",
 		"badgzhead.gz at offset 0: gzip: unexpected EOF",
 		"trailing.json at offset 8: json: stream ends inside a record: truncated",
+		"foreign.json at offset 0: json: unrecognized format: none of its 2 JSON records is of a known log type (keys: x)",
+		"late.json at offset 0: json: unrecognized JSON log type (keys: x)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing error %q in:\n%s", want, got)
@@ -198,7 +202,7 @@ func TestWalkerBadInput(t *testing.T) {
 	for _, ev := range c.events {
 		counts[ev.Source.Path]++
 	}
-	if counts["mixed.json"] != 2 || counts["longline.log"] != 2 || counts["latin1.json"] != 1 || counts["trailing.json"] != 1 {
+	if counts["mixed.json"] != 2 || counts["longline.log"] != 2 || counts["latin1.json"] != 1 || counts["trailing.json"] != 1 || counts["late.json"] != 1 {
 		t.Errorf("events kept around bad input: %v", counts)
 	}
 	if counts["corrupt.gz"] != 1516 {

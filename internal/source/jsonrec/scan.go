@@ -24,6 +24,11 @@ type Scanner struct {
 	eof     bool
 	rerr    error
 	inArray bool
+	// lines is set once the first record fits on one line: the stream is
+	// JSON lines, so a line that starts with '{' inside an unfinished record
+	// means that record was cut short. Pretty-printed streams may put nested
+	// objects at the start of a line, so they do not get this check.
+	lines, first bool
 }
 
 // NewScanner returns a Scanner over r; max <= 0 means MaxRecord.
@@ -31,7 +36,7 @@ func NewScanner(r io.Reader, max int) *Scanner {
 	if max <= 0 {
 		max = MaxRecord
 	}
-	return &Scanner{r: r, max: max, buf: make([]byte, 0, 64<<10)}
+	return &Scanner{r: r, max: max, buf: make([]byte, 0, 64<<10), first: true}
 }
 
 // SplitError is a part of the stream that is not a JSON object. The scanner
@@ -190,9 +195,18 @@ func (s *Scanner) object() ([]byte, int64, error) {
 					}
 					raw := s.buf[s.pos:i]
 					s.pos = i
+					if s.first {
+						s.first, s.lines = false, true
+					}
 					return raw, start, nil
 				}
 			case '\n':
+				if s.first {
+					s.first = false // the first record spans lines: not JSON lines
+				}
+				if !s.lines {
+					continue
+				}
 				if depth > 0 && i+1 == len(s.buf) && !s.eof {
 					break scan // look at the next byte before deciding
 				}
