@@ -1,10 +1,12 @@
 package evtx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"strconv"
 	"time"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -68,6 +70,22 @@ func appendUTF16(dst, b []byte) []byte {
 	for n > 0 && b[2*n-2] == 0 && b[2*n-1] == 0 {
 		n--
 	}
+	return appendUnits(dst, b, n)
+}
+
+// appendString renders a string value as evtx_dump does: up to the first
+// NUL, without trailing white space.
+func appendString(dst, b []byte) []byte {
+	n := 0
+	for n+1 < len(b) && (b[n] != 0 || b[n+1] != 0) {
+		n += 2
+	}
+	start := len(dst)
+	dst = appendUnits(dst, b, n/2)
+	return dst[:start+len(bytes.TrimRightFunc(dst[start:], unicode.IsSpace))]
+}
+
+func appendUnits(dst, b []byte, n int) []byte {
 	for i := 0; i < n; i++ {
 		c := rune(binary.LittleEndian.Uint16(b[2*i:]))
 		switch {
@@ -171,7 +189,7 @@ func appendScalar(dst []byte, t byte, b []byte) ([]byte, bool) {
 	le := binary.LittleEndian
 	switch t {
 	case typeString:
-		return appendUTF16(dst, b), true
+		return appendString(dst, b), true
 	case typeAnsi:
 		for len(b) > 0 && b[len(b)-1] == 0 {
 			b = b[:len(b)-1]
@@ -201,21 +219,21 @@ func appendScalar(dst []byte, t byte, b []byte) ([]byte, bool) {
 	case typeReal64:
 		return appendFloat(dst, math.Float64frombits(le.Uint64(b)), 64), true
 	case typeBool:
-		var v uint64
-		for _, c := range b {
-			v |= uint64(c)
+		var v byte
+		for _, c := range b[:min(len(b), 4)] {
+			v |= c
 		}
 		return strconv.AppendBool(dst, v != 0), true
 	case typeBinary:
 		return appendHex(dst, b), true
 	case typeGUID:
 		return appendGUID(dst, b), true
-	case typeSizeT:
+	case typeSizeT: // rendered as a HexInt of its width
 		switch len(b) {
 		case 4:
-			return strconv.AppendUint(dst, uint64(le.Uint32(b)), 10), true
+			return strconv.AppendUint(append(dst, "0x"...), uint64(le.Uint32(b)), 16), true
 		case 8:
-			return strconv.AppendUint(dst, le.Uint64(b), 10), true
+			return strconv.AppendUint(append(dst, "0x"...), le.Uint64(b), 16), true
 		}
 		return dst, false
 	case typeFileTime:
