@@ -23,6 +23,17 @@ type Record struct {
 	Raw    string
 	Fields []event.Field
 	Offset int64 // byte offset of the record in its stream
+	// quoted has bit i set when Fields[i] was a JSON string (not a number
+	// or a literal). It belongs to the Flattener and is valid until its
+	// next call.
+	quoted []uint64
+}
+
+// Quoted reports whether field i was written as a JSON string rather than
+// as a number, true or false.
+func (r *Record) Quoted(i int) bool {
+	w := i / 64
+	return w < len(r.quoted) && r.quoted[w]&(1<<(i%64)) != 0
 }
 
 // Get returns the first value of key.
@@ -91,6 +102,7 @@ const maxKeys = 1 << 14
 type Flattener struct {
 	keys    map[string]string
 	scratch []byte
+	quoted  []uint64
 }
 
 // NewFlattener returns a Flattener with an empty key cache.
@@ -101,8 +113,10 @@ func NewFlattener() *Flattener {
 // Flatten parses raw, which must hold one JSON object, into a Record.
 func (f *Flattener) Flatten(raw string) (Record, error) {
 	rec := Record{Raw: raw}
+	f.quoted = f.quoted[:0]
 	fields, err := f.AppendFields(rec.Fields, raw, "")
 	rec.Fields = fields
+	rec.quoted = f.quoted
 	return rec, err
 }
 
@@ -241,6 +255,7 @@ func (p *parser) value(key string, depth int) error {
 		if err != nil {
 			return err
 		}
+		p.markQuoted(len(p.out))
 		p.out = append(p.out, event.Field{Key: key, Value: v})
 		return nil
 	case c == 't':
@@ -269,6 +284,16 @@ func (p *parser) value(key string, depth int) error {
 	default:
 		return p.errf("unexpected character %q", c)
 	}
+}
+
+// markQuoted sets the quoted bit of field i.
+func (p *parser) markQuoted(i int) {
+	q := p.f.quoted
+	for len(q) <= i/64 {
+		q = append(q, 0)
+	}
+	q[i/64] |= 1 << (i % 64)
+	p.f.quoted = q
 }
 
 func (p *parser) lit(key, word string) error {

@@ -48,6 +48,20 @@ func TestFlatten(t *testing.T) {
 	}
 }
 
+func TestQuoted(t *testing.T) {
+	rec, err := NewFlattener().Flatten(`{"s":"1","n":1,"b":true,"l":["x",2],"e":"a\"b"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for i := range rec.Fields {
+		got = append(got, rec.Quoted(i))
+	}
+	if want := []bool{true, false, false, true, false, true}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Quoted = %v, want %v", got, want)
+	}
+}
+
 func TestFlattenErrors(t *testing.T) {
 	for _, in := range []string{
 		``, `[]`, `"x"`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":tru}`, `{"a":"\x"}`,
