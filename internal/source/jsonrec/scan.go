@@ -1,6 +1,7 @@
 package jsonrec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -25,10 +26,9 @@ type Scanner struct {
 	rerr    error
 	inArray bool
 	// lines is set once the first record fits on one line: the stream is
-	// JSON lines, so a line that starts with '{' inside an unfinished record
-	// means that record was cut short. Pretty-printed streams may put nested
-	// objects at the start of a line, so they do not get this check.
-	lines, first bool
+	// JSON lines, and a newline inside a record means it was cut short.
+	// multi is set once the first record spans lines (pretty-printed).
+	lines, multi bool
 }
 
 // NewScanner returns a Scanner over r; max <= 0 means MaxRecord.
@@ -36,7 +36,7 @@ func NewScanner(r io.Reader, max int) *Scanner {
 	if max <= 0 {
 		max = MaxRecord
 	}
-	return &Scanner{r: r, max: max, buf: make([]byte, 0, 64<<10), first: true}
+	return &Scanner{r: r, max: max, buf: make([]byte, 0, 64<<10)}
 }
 
 // SplitError is a part of the stream that is not a JSON object. The scanner
@@ -83,16 +83,16 @@ func (s *Scanner) Next() (raw []byte, off int64, err error) {
 
 func (s *Scanner) offset() int64 { return s.base + int64(s.pos) }
 
-// fill reads more input, keeping buf[keep:]; it returns false at EOF.
+// fill drops buf[:keep] and reads more input; it returns false at EOF.
 func (s *Scanner) fill(keep int) bool {
-	if s.eof {
-		return false
-	}
 	if keep > 0 {
 		n := copy(s.buf, s.buf[keep:])
 		s.buf = s.buf[:n]
 		s.base += int64(keep)
 		s.pos -= keep
+	}
+	if s.eof {
+		return false
 	}
 	if cap(s.buf)-len(s.buf) < 32<<10 {
 		nb := make([]byte, len(s.buf), 2*cap(s.buf)+64<<10)
@@ -195,22 +195,36 @@ func (s *Scanner) object() ([]byte, int64, error) {
 					}
 					raw := s.buf[s.pos:i]
 					s.pos = i
-					if s.first {
-						s.first, s.lines = false, true
+					if !s.lines && !s.multi {
+						if bytes.IndexByte(raw, '\n') >= 0 {
+							s.multi = true
+						} else {
+							s.lines = true
+						}
 					}
 					return raw, start, nil
 				}
 			case '\n':
-				if s.first {
-					s.first = false // the first record spans lines: not JSON lines
-				}
-				if !s.lines {
+				// A record cut short in JSON lines runs into the next line.
+				// Once the stream is known to be JSON lines, any newline
+				// inside a record says so. Before that (in the first record),
+				// a line holding one whole object directly inside the
+				// record's top level says so; pretty-printed envelopes put
+				// whole objects on lines one level deeper.
+				if depth == 0 || over || s.multi {
 					continue
 				}
-				if depth > 0 && i+1 == len(s.buf) && !s.eof {
-					break scan // look at the next byte before deciding
+				if s.lines {
+					return s.broken(start, i+1, "record ends before its closing brace")
 				}
-				if i+1 < len(s.buf) && s.buf[i+1] == '{' && depth > 0 {
+				if depth != 1 {
+					continue
+				}
+				whole, known := s.wholeObjectLine(i + 1)
+				if !known {
+					break scan // read on before deciding
+				}
+				if whole {
 					return s.broken(start, i+1, "record ends before its closing brace")
 				}
 			}
@@ -224,7 +238,9 @@ func (s *Scanner) object() ([]byte, int64, error) {
 			s.pos, i = 0, 0
 		}
 		keep := s.pos
-		if !s.fill(keep) {
+		more := s.fill(keep)
+		i -= keep
+		if !more && i >= len(s.buf) {
 			s.pos = len(s.buf)
 			msg := "stream ends inside a record: truncated"
 			if s.rerr != nil {
@@ -233,8 +249,60 @@ func (s *Scanner) object() ([]byte, int64, error) {
 			}
 			return nil, start, &SplitError{Offset: start, Msg: msg}
 		}
-		i -= keep
 	}
+}
+
+// lookahead bounds how far wholeObjectLine reads ahead.
+const lookahead = 1 << 20
+
+// wholeObjectLine reports whether the line starting at buf[i] is one
+// complete JSON object. known is false when the buffer ends first and more
+// input may follow.
+func (s *Scanner) wholeObjectLine(i int) (whole, known bool) {
+	if i >= len(s.buf) {
+		return false, s.eof
+	}
+	if s.buf[i] != '{' {
+		return false, true
+	}
+	depth, inStr, esc := 0, false, false
+	for j := i; j < len(s.buf) && j-i < lookahead; j++ {
+		c := s.buf[j]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			case c == '\n':
+				return false, true
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case '\n':
+			return false, true
+		}
+		if depth == 0 {
+			rest := j + 1
+			for rest < len(s.buf) && (s.buf[rest] == ' ' || s.buf[rest] == '\t' || s.buf[rest] == '\r') {
+				rest++
+			}
+			if rest == len(s.buf) && !s.eof {
+				return false, false
+			}
+			return rest == len(s.buf) || s.buf[rest] == '\n', true
+		}
+	}
+	return false, s.eof || len(s.buf)-i >= lookahead
 }
 
 // broken skips a malformed record up to buf[end] and reports it.

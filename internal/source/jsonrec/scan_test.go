@@ -53,6 +53,8 @@ func TestScanner(t *testing.T) {
 		{"array", `[{"a":1}, {"b":2}]`, []string{`{"a":1}`, `{"b":2}`}, []int64{1, 10}, nil},
 		{"bom", "\xef\xbb\xbf{\"a\":1}", []string{`{"a":1}`}, []int64{3}, nil},
 		{"truncated line then more", "{\"z\":0}\n{\"a\":1, \"b\":\n{\"c\":3}\n", []string{`{"z":0}`, `{"c":3}`}, []int64{0, 21}, []int64{8}},
+		{"envelope with a record per line", "{\"Records\":[\n{\"a\":1},\n{\"b\":2}\n]}\n", []string{"{\"Records\":[\n{\"a\":1},\n{\"b\":2}\n]}"}, []int64{0}, nil},
+		{"truncated first line", "{\"a\":1, \"b\":\n{\"c\":3}\n{\"d\":4}\n", []string{`{"c":3}`, `{"d":4}`}, []int64{13, 21}, []int64{0}},
 		{"pretty with nested objects at line start", "{\n\"t\": [\n{\n\"id\": 1\n},\n{\n\"id\": 2\n}\n]\n}\n", []string{"{\n\"t\": [\n{\n\"id\": 1\n},\n{\n\"id\": 2\n}\n]\n}"}, []int64{0}, nil},
 		{"string cut by newline", "{\"a\":\"xy\n{\"c\":3}\n", []string{`{"c":3}`}, []int64{9}, []int64{0}},
 		{"garbage line", "\x00\x01garbage\n{\"c\":3}", []string{`{"c":3}`}, []int64{10}, []int64{0}},

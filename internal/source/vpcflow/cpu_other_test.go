@@ -1,0 +1,5 @@
+//go:build !unix
+
+package vpcflow
+
+func cpuSeconds() float64 { return 0 }
