@@ -26,8 +26,10 @@ type Event struct {
 	Outcome Outcome // success, failure or unknown
 	Refs    []Ref   // entities with the role they play in this event
 	Fields  []Field // original fields, flattened; list values repeat the key
-	// BytesIn and BytesOut are data volumes the event reports (flow bytes,
-	// S3 bytesTransferredOut, ...) seen from the actor; 0 when unknown.
+	// BytesIn and BytesOut are data volumes the event reports, seen from
+	// the actor (the flow's originator, the API caller): BytesIn is what it
+	// received (a download, S3 GetObject's bytesTransferredOut, a flow's
+	// responder bytes), BytesOut what it sent. 0 when unknown.
 	BytesIn, BytesOut int64
 	// Notes flag odd but kept content: an invalid IP string, a fake region,
 	// a time that disagrees with another clock in the record.

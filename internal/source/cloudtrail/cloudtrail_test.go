@@ -179,8 +179,8 @@ func TestJoins(t *testing.T) {
 	})
 	t.Run("data event bytes", func(t *testing.T) {
 		ev := readCase(t, "s3_data_event")[0]
-		if ev.BytesOut != 7340032 {
-			t.Errorf("BytesOut = %d", ev.BytesOut)
+		if ev.BytesIn != 7340032 {
+			t.Errorf("BytesIn = %d (bytes the caller received)", ev.BytesIn)
 		}
 		if refID(ev, event.RoleTarget, "resource:arn:aws:s3:::acme-finance-reports/2024/q1/payroll.csv") == "" {
 			t.Errorf("no object target in %v", ev.Refs)

@@ -34,11 +34,12 @@ func (n normalizer) normalize(r *jsonrec.Record, ev *event.Event) error {
 	if v.region != "" && !knownRegion(v.region) {
 		ev.Notes = append(ev.Notes, "awsRegion "+strconv.Quote(v.region)+" is not a known AWS region")
 	}
+	// S3 counts from its own side: bytesTransferredOut went to the caller.
 	if v.bytesOut != "" {
-		ev.BytesOut = parseBytes(v.bytesOut)
+		ev.BytesIn = parseBytes(v.bytesOut)
 	}
 	if v.bytesIn != "" {
-		ev.BytesIn = parseBytes(v.bytesIn)
+		ev.BytesOut = parseBytes(v.bytesIn)
 	}
 	ev.Refs = make([]event.Ref, 0, 8)
 	caller := n.actor(&v, ev)
