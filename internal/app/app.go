@@ -44,13 +44,20 @@ func Investigate(ctx context.Context, cfg Config, deps Deps, paths []string) err
 type input func(ctx context.Context, w *source.Walker, sink source.Sink) error
 
 func investigate(ctx context.Context, cfg Config, deps Deps, read input) error {
+	_, err := readAll(ctx, cfg, deps, read, nil)
+	return err
+}
+
+// readAll reads the input, reports what was read, and hands every event to
+// keep (when not nil).
+func readAll(ctx context.Context, cfg Config, deps Deps, read input, keep func(*event.Event)) (*report.Inventory, error) {
 	if cfg.Output != "text" && cfg.Output != "json" {
-		return fmt.Errorf("unknown output %q: want text or json", cfg.Output)
+		return nil, fmt.Errorf("unknown output %q: want text or json", cfg.Output)
 	}
 	rc := ReadConfig{Principals: &event.Principals{Domains: cfg.Domains}, Year: cfg.Year, Now: deps.Now}
 	walker := source.NewWalker(source.Config{}, Formats(rc))
 	inv := report.NewInventory()
-	sink := &countingSink{next: inv}
+	sink := &countingSink{next: inv, keep: keep}
 
 	start := deps.Now()
 	stop := startProgress(cfg, deps, walker.Stats(), sink, start)
@@ -58,22 +65,29 @@ func investigate(ctx context.Context, cfg Config, deps Deps, read input) error {
 	stop()
 	inv.Finish(walker.Stats(), deps.Now().Sub(start))
 	if err != nil {
-		return err
+		return inv, err
 	}
 	if cfg.Output == "json" {
-		return report.WriteInventoryJSON(deps.Stdout, inv)
+		return inv, report.WriteInventoryJSON(deps.Stdout, inv)
 	}
-	return report.WriteInventoryText(deps.Stdout, inv)
+	return inv, report.WriteInventoryText(deps.Stdout, inv)
 }
 
 // countingSink counts for the progress display, which reads the counters
 // from another goroutine, and passes everything on.
 type countingSink struct {
 	next           source.Sink
+	keep           func(*event.Event)
 	events, errors atomic.Int64
 }
 
-func (s *countingSink) Event(ev *event.Event) { s.events.Add(1); s.next.Event(ev) }
+func (s *countingSink) Event(ev *event.Event) {
+	s.events.Add(1)
+	s.next.Event(ev)
+	if s.keep != nil {
+		s.keep(ev)
+	}
+}
 func (s *countingSink) Error(err error)       { s.errors.Add(1); s.next.Error(err) }
 
 // readFS adapts an embedded file system to an input.

@@ -10,6 +10,12 @@ import (
 //go:embed data
 var data embed.FS
 
+// Year is the year of the demo's syslog stamps, which have none.
+const Year = 2026
+
+// Domains maps the demo company's Windows domain to its DNS suffix.
+var Domains = map[string]string{"ACME": "acme.com"}
+
 // Data is the demo telemetry, in the native formats of its sources.
 var Data fs.FS = mustSub(data, "data")
 
