@@ -94,8 +94,8 @@ func (s *Scanner) fill(keep int) bool {
 	if s.eof {
 		return false
 	}
-	if cap(s.buf)-len(s.buf) < 32<<10 {
-		nb := make([]byte, len(s.buf), 2*cap(s.buf)+64<<10)
+	if len(s.buf) == cap(s.buf) { // one record fills the buffer: grow it
+		nb := make([]byte, len(s.buf), 2*cap(s.buf))
 		copy(nb, s.buf)
 		s.buf = nb
 	}
@@ -156,9 +156,6 @@ func (s *Scanner) skipLine() int {
 
 // object scans one object starting at s.pos (which holds '{').
 func (s *Scanner) object() ([]byte, int64, error) {
-	if s.pos > 0 {
-		s.fill(s.pos) // move the record to the front of buf
-	}
 	start := s.offset()
 	depth, inStr, esc := 0, false, false
 	i := s.pos
