@@ -88,7 +88,7 @@ func (s *countingSink) Event(ev *event.Event) {
 		s.keep(ev)
 	}
 }
-func (s *countingSink) Error(err error)       { s.errors.Add(1); s.next.Error(err) }
+func (s *countingSink) Error(err error) { s.errors.Add(1); s.next.Error(err) }
 
 // readFS adapts an embedded file system to an input.
 func readFS(fsys fs.FS, root string) input {

@@ -12,6 +12,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/source/gcpaudit"
 	"github.com/causeway-soc/causeway/internal/source/k8saudit"
 	"github.com/causeway-soc/causeway/internal/source/m365"
+	"github.com/causeway-soc/causeway/internal/source/mde"
 	"github.com/causeway-soc/causeway/internal/source/ocsf"
 	"github.com/causeway-soc/causeway/internal/source/okta"
 	"github.com/causeway-soc/causeway/internal/source/syslog"
@@ -36,12 +37,17 @@ type ReadConfig struct {
 func Formats(rc ReadConfig) []source.Format {
 	p := rc.Principals
 	win := &winevent.Normalizer{Principals: p}
-	records := append(winjson.RecordFormats(win),
+	sc := syslog.Config{Year: rc.Year, Now: rc.Now}
+	// Sentinel's Syslog rows come before the Windows shapes, which also
+	// know Sentinel's column names.
+	records := append([]source.RecordFormat{syslog.Record(p, win, sc)}, winjson.RecordFormats(win)...)
+	records = append(records,
 		cloudtrail.RecordFormat(p),
 		okta.RecordFormat(p),
 		entra.SignInFormat(p),
 		entra.AuditFormat(p),
 		m365.RecordFormat(p),
+		mde.RecordFormat(p),
 		k8saudit.RecordFormat(p),
 		gcpaudit.RecordFormat(p),
 		zeek.RecordFormat(),
@@ -53,7 +59,7 @@ func Formats(rc ReadConfig) []source.Format {
 		zeek.Format(),
 		vpcflow.Format(),
 		auditd.Format(p, auditd.Config{}),
-		syslog.Format(p, win, syslog.Config{Year: rc.Year, Now: rc.Now}),
+		syslog.Format(p, win, sc),
 		source.JSONFormat(records),
 	}
 }

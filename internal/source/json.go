@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,6 +25,9 @@ var envelopeArrays = []string{"Records", "records", "value"}
 // an Elasticsearch hit's {"_source": {...}}. They are tried only when the
 // outer object matches no log type.
 var envelopeObjects = []string{"log", "_source"}
+
+// envelopeKeys are all keys that may mark an envelope.
+var envelopeKeys = append(append([]string(nil), envelopeArrays...), envelopeObjects...)
 
 // JSONFormat returns the stream format for JSON: it splits the stream into
 // records and hands each to the first of formats that matches it.
@@ -64,6 +68,7 @@ const maxPending = 1024
 
 func (d *jsonDecoder) run(ctx context.Context) error {
 	sc := jsonrec.NewScanner(d.in.R, 0)
+	sc.Watch(envelopeKeys...)
 	for n := 0; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -82,13 +87,17 @@ func (d *jsonDecoder) run(ctx context.Context) error {
 			d.finish()
 			return d.in.Errorf("json", off, fmt.Errorf("reading: %w", err))
 		}
-		d.object(raw, off)
+		d.object(raw, off, sc.Found())
 	}
 }
 
 // object handles one top-level object: an envelope of records or a record.
-func (d *jsonDecoder) object(raw []byte, off int64) {
-	for _, k := range envelopeArrays {
+// found lists the envelope keys among its top-level members.
+func (d *jsonDecoder) object(raw []byte, off int64, found []string) {
+	for _, k := range found {
+		if !slices.Contains(envelopeArrays, k) {
+			continue
+		}
 		arr, ok := jsonrec.Member(raw, k)
 		if !ok || len(arr) == 0 || arr[0] != '[' {
 			continue
@@ -96,7 +105,7 @@ func (d *jsonDecoder) object(raw []byte, off int64) {
 		base := off + int64(cap(raw)-cap(arr)) // arr is a sub-slice of raw
 		jsonrec.Elements(arr, func(elem []byte, eoff int) bool {
 			if len(elem) > 0 && elem[0] == '{' {
-				d.record(elem, base+int64(eoff), true)
+				d.record(elem, base+int64(eoff), nil)
 			} else {
 				d.sink.Error(d.in.Errorf("json", base+int64(eoff), fmt.Errorf("%s element is not an object", k)))
 			}
@@ -104,11 +113,12 @@ func (d *jsonDecoder) object(raw []byte, off int64) {
 		})
 		return
 	}
-	d.record(raw, off, true)
+	d.record(raw, off, found)
 }
 
-// record normalizes one record; unwrap allows one level of envelope.
-func (d *jsonDecoder) record(raw []byte, off int64, unwrap bool) {
+// record normalizes one record; unwrap lists the envelope keys it has at
+// its top level, to try when the record itself matches no log type.
+func (d *jsonDecoder) record(raw []byte, off int64, unwrap []string) {
 	s := string(raw)
 	rec, err := d.flat.Flatten(s)
 	if err != nil {
@@ -133,12 +143,13 @@ func (d *jsonDecoder) record(raw []byte, off int64, unwrap bool) {
 		d.sink.Event(ev)
 		return
 	}
-	if unwrap {
-		for _, k := range envelopeObjects {
-			if inner, ok := jsonrec.Member(raw, k); ok && len(inner) > 0 && inner[0] == '{' {
-				d.record(inner, off+int64(cap(raw)-cap(inner)), false)
-				return
-			}
+	for _, k := range unwrap {
+		if !slices.Contains(envelopeObjects, k) {
+			continue
+		}
+		if inner, ok := jsonrec.Member(raw, k); ok && len(inner) > 0 && inner[0] == '{' {
+			d.record(inner, off+int64(cap(raw)-cap(inner)), nil)
+			return
 		}
 	}
 	d.unknown(off, keySummary(rec.Fields))

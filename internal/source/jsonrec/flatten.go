@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -310,41 +311,63 @@ func (p *parser) lit(key, word string) error {
 func (p *parser) str() (string, error) {
 	p.i++
 	start := p.i
-	for p.i < len(p.s) {
-		c := p.s[p.i]
-		if c == '"' {
-			v := p.s[start:p.i]
-			p.i++
-			return v, nil
-		}
-		if c == '\\' {
-			return p.strEscaped(start)
-		}
-		if c < 0x20 {
-			return "", p.errf("control character in string")
-		}
-		p.i++
+	rest := p.s[start:]
+	q := strings.IndexByte(rest, '"')
+	if q < 0 {
+		p.i = len(p.s)
+		return "", p.errf("unterminated string")
 	}
-	return "", p.errf("unterminated string")
+	if b := strings.IndexByte(rest[:q], '\\'); b >= 0 {
+		if err := p.noControl(start, start+b); err != nil {
+			return "", err
+		}
+		p.i = start + b
+		return p.strEscaped(start)
+	}
+	if err := p.noControl(start, start+q); err != nil {
+		return "", err
+	}
+	p.i = start + q + 1
+	return rest[:q], nil
+}
+
+// noControl rejects raw control characters in p.s[from:to].
+func (p *parser) noControl(from, to int) error {
+	for i := from; i < to; i++ {
+		if p.s[i] < 0x20 {
+			p.i = i
+			return p.errf("control character in string")
+		}
+	}
+	return nil
 }
 
 var errBadEscape = errors.New("invalid escape")
 
+// strEscaped finishes a string whose text from start up to p.i (a
+// backslash) needed no unescaping.
 func (p *parser) strEscaped(start int) (string, error) {
-	buf := make([]byte, 0, p.i-start+16)
+	buf := make([]byte, 0, p.i-start+64)
 	buf = append(buf, p.s[start:p.i]...)
 	for p.i < len(p.s) {
-		c := p.s[p.i]
-		switch {
-		case c == '"':
+		// Copy the run up to the next quote or backslash.
+		rest := p.s[p.i:]
+		q := strings.IndexByte(rest, '"')
+		if q < 0 {
+			break
+		}
+		run := q
+		if b := strings.IndexByte(rest[:q], '\\'); b >= 0 {
+			run = b
+		}
+		if err := p.noControl(p.i, p.i+run); err != nil {
+			return "", err
+		}
+		buf = append(buf, rest[:run]...)
+		p.i += run
+		if p.s[p.i] == '"' {
 			p.i++
 			return string(buf), nil
-		case c < 0x20:
-			return "", p.errf("control character in string")
-		case c != '\\':
-			buf = append(buf, c)
-			p.i++
-			continue
 		}
 		if p.i+1 >= len(p.s) {
 			break
@@ -387,6 +410,7 @@ func (p *parser) strEscaped(start int) (string, error) {
 			return "", p.errf("%v \\%c", errBadEscape, e)
 		}
 	}
+	p.i = len(p.s)
 	return "", p.errf("unterminated string")
 }
 

@@ -29,7 +29,19 @@ type Scanner struct {
 	// JSON lines, and a newline inside a record means it was cut short.
 	// multi is set once the first record spans lines (pretty-printed).
 	lines, multi bool
+	// watch are top-level keys to report per record (envelopes); found
+	// lists those the last record has.
+	watch, found []string
 }
+
+// Watch makes the scanner note, for each record, which of keys occur among
+// its top-level members (see Found). It costs nothing extra: the scanner
+// walks every byte anyway.
+func (s *Scanner) Watch(keys ...string) { s.watch = keys }
+
+// Found returns the watched keys that are top-level members of the record
+// Next returned last, in document order.
+func (s *Scanner) Found() []string { return s.found }
 
 // NewScanner returns a Scanner over r; max <= 0 means MaxRecord.
 func NewScanner(r io.Reader, max int) *Scanner {
@@ -160,27 +172,58 @@ func (s *Scanner) object() ([]byte, int64, error) {
 	depth, inStr, esc := 0, false, false
 	i := s.pos
 	over := false
+	s.found = s.found[:0]
+	expectKey, keyStart := false, -1
 	for {
 	scan:
 		for ; i < len(s.buf); i++ {
-			c := s.buf[i]
 			if inStr {
-				switch {
-				case esc:
+				if esc {
 					esc = false
-				case c == '\\':
+					continue
+				}
+				// Jump to the next byte that matters inside a string.
+				seg := s.buf[i:]
+				q := bytes.IndexByte(seg, '"')
+				if q < 0 {
+					q = len(seg)
+				}
+				if b := bytes.IndexByte(seg[:q], '\\'); b >= 0 {
+					q = b
+				}
+				if n := bytes.IndexByte(seg[:q], '\n'); n >= 0 {
+					q = n
+				}
+				i += q
+				if i == len(s.buf) {
+					break
+				}
+				switch s.buf[i] {
+				case '\\':
 					esc = true
-				case c == '"':
+				case '"':
 					inStr = false
-				case c == '\n':
+					if keyStart >= 0 {
+						s.noteKey(s.buf[keyStart:i])
+						keyStart = -1
+					}
+				case '\n':
 					return s.broken(start, i, "raw newline inside a string: record truncated?")
 				}
 				continue
 			}
+			c := s.buf[i]
 			switch c {
 			case '"':
 				inStr = true
+				if expectKey && depth == 1 && len(s.watch) > 0 && !over {
+					keyStart = i + 1
+				}
+				expectKey = false
+			case ',':
+				expectKey = depth == 1
 			case '{', '[':
+				expectKey = depth == 0
 				depth++
 			case '}', ']':
 				depth--
@@ -233,10 +276,14 @@ func (s *Scanner) object() ([]byte, int64, error) {
 			s.base += int64(i)
 			s.buf = s.buf[:0]
 			s.pos, i = 0, 0
+			keyStart = -1
 		}
 		keep := s.pos
 		more := s.fill(keep)
 		i -= keep
+		if keyStart >= 0 {
+			keyStart -= keep
+		}
 		if !more && i >= len(s.buf) {
 			s.pos = len(s.buf)
 			msg := "stream ends inside a record: truncated"
@@ -245,6 +292,15 @@ func (s *Scanner) object() ([]byte, int64, error) {
 				s.rerr = nil // reported here, with the record's offset
 			}
 			return nil, start, &SplitError{Offset: start, Msg: msg}
+		}
+	}
+}
+
+func (s *Scanner) noteKey(k []byte) {
+	for _, w := range s.watch {
+		if string(k) == w {
+			s.found = append(s.found, w)
+			return
 		}
 	}
 }

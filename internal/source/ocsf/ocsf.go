@@ -142,7 +142,11 @@ func eventTime(ms, dt string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, ms); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf("parsing time %q: not epoch milliseconds or RFC 3339", truncate(ms, 40))
+	// Exports that flattened the time to text in UTC ("2022-06-25 00:27:53").
+	if t, err := time.Parse("2006-01-02 15:04:05.999999999", ms); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("parsing time %q: not epoch milliseconds, RFC 3339 or a UTC date and time", truncate(ms, 40))
 }
 
 // obj reads fields of the flattened record by key, optionally under a prefix.
