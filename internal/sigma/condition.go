@@ -53,7 +53,7 @@ type searchNames interface {
 }
 
 func (d *detection) has(name string) bool { _, ok := d.searches[name]; return ok }
-func (d *detection) names() []string    { return d.order }
+func (d *detection) names() []string      { return d.order }
 
 // parseCondition parses a condition expression. Precedence, from the most
 // binding: not, and, or; parentheses override.

@@ -8,11 +8,25 @@
 //	rs, errs := sigma.Load(sigma.Config{}, os.DirFS(root), "rules", "rules-emerging-threats")
 //	for _, e := range errs { log.Print(e) } // file:line: reason; the other rules still load
 //	m := rs.NewMatcher()                      // one per goroutine, reused across events
-//	m.Match(ev, func(r *sigma.Rule) { ... })  // called once per matching rule
+//	m.Match(ev, func(r *sigma.Rule) { ... })  // called once per matching rule, in load order
 //
 // A Ruleset is immutable after Load and safe for concurrent use; a Matcher
 // holds per-event scratch space and is not (Ruleset.Match borrows one from a
-// pool for callers that do not keep their own).
+// pool for callers that do not keep their own). NewBuilder, Builder.Add and
+// Builder.Build load rules from elsewhere than a file system.
+//
+// Rule files may hold several YAML documents: detection rules, correlation
+// rules and global filters (specification v2.1.0). Filters are compiled
+// into the rules they name (rule and not filter). Correlations are kept
+// apart: a Correlator, fed with the matches of their rules in event-time
+// order, reports CorrelationHits with their evidence:
+//
+//	c := rs.NewCorrelator()
+//	m.Match(ev, func(r *sigma.Rule) { c.Observe(ev, r, onHit) })
+//	c.Advance(now, onHit) // decides windows with upper-bound conditions
+//
+// Rule.CorrelationOnly marks rules referenced by a correlation without
+// generate: true; they still match, and callers decide whether to alert.
 //
 // # How matching works
 //

@@ -9,18 +9,18 @@ import (
 
 // modifiers is the parsed modifier chain of one detection item.
 type modifiers struct {
-	chain   []string // in rule order, for value transformations
-	all     bool
-	cased   bool
-	neq     bool
-	exists  bool
-	re      bool
-	reFlags string // subset of "ims"
-	cidr    bool
-	cmp     string // "lt", "lte", "gt", "gte" or ""
+	chain    []string // in rule order, for value transformations
+	all      bool
+	cased    bool
+	neq      bool
+	exists   bool
+	re       bool
+	reFlags  string // subset of "ims"
+	cidr     bool
+	cmp      string // "lt", "lte", "gt", "gte" or ""
 	timePart string // "minute", "hour", ... or ""
 	fieldref bool
-	expand  bool
+	expand   bool
 	// lead and trail record contains/startswith/endswith for regex and
 	// fieldref values, which are not wildcard strings.
 	lead, trail bool

@@ -1,8 +1,10 @@
 package sigma
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -13,23 +15,96 @@ import (
 // detection rules (correlation rules, filters), which Parse does not handle.
 var ErrNotDetection = errors.New("not a detection rule")
 
-// Parse parses and validates one Sigma detection rule. Errors carry the line
-// of the offending node (see LoadError).
-func Parse(data []byte) (r *Rule, err error) {
+// Parse parses and validates one Sigma detection rule (the first document
+// of data). Errors carry the line of the offending node (see LoadError).
+// Correlation rules and filters give ErrNotDetection.
+func Parse(data []byte) (*Rule, error) {
+	docs, err := parseFile(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, errAt(1, "rule is not a YAML mapping")
+	}
+	d := docs[0]
+	switch {
+	case d.err != nil:
+		return nil, d.err
+	case d.rule == nil:
+		return nil, fmt.Errorf("%w: %s", ErrNotDetection, d.kind())
+	}
+	return d.rule, nil
+}
+
+// document is one YAML document of a rule file: a detection rule, a
+// correlation rule or a filter, or the error that kept it from parsing.
+type document struct {
+	rule   *Rule
+	corr   *Correlation
+	filter *Filter
+	err    error
+}
+
+func (d document) kind() string {
+	switch {
+	case d.corr != nil:
+		return "correlation rule"
+	case d.filter != nil:
+		return "filter"
+	}
+	return "rule"
+}
+
+// parseFile splits a file into YAML documents and parses each. A YAML
+// syntax error ends the file; other errors are kept per document.
+func parseFile(data []byte) (docs []document, err error) {
 	defer func() {
 		if p := recover(); p != nil { // yaml.v3 has panicked on hostile input before
-			r, err = nil, fmt.Errorf("parsing rule: %v", p)
+			docs, err = nil, fmt.Errorf("parsing rule: %v", p)
 		}
 	}()
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("parsing YAML: %w", err)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			var line int
+			if _, serr := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); serr == nil {
+				return docs, &lineError{line: line, err: fmt.Errorf("parsing YAML: %w", err)}
+			}
+			return docs, fmt.Errorf("parsing YAML: %w", err)
+		}
+		docs = append(docs, parseDocument(&doc))
 	}
+}
+
+// parseDocument parses one document according to its kind.
+func parseDocument(doc *yaml.Node) document {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errAt(max(doc.Line, 1), "rule is not a YAML mapping")
+		return document{err: errAt(max(doc.Line, 1), "rule is not a YAML mapping")}
 	}
 	root := doc.Content[0]
-	r = &Rule{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch root.Content[i].Value {
+		case "correlation":
+			c, err := parseCorrelation(root)
+			return document{corr: c, err: err}
+		case "filter":
+			f, err := parseFilter(root)
+			return document{filter: f, err: err}
+		}
+	}
+	r, err := parseRule(root)
+	return document{rule: r, err: err}
+}
+
+// parseRule parses a detection rule.
+func parseRule(root *yaml.Node) (*Rule, error) {
+	var err error
+	r := &Rule{}
 	var det *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -65,8 +140,6 @@ func Parse(data []byte) (r *Rule, err error) {
 			r.Logsource, err = parseLogsource(v)
 		case "detection":
 			det = v
-		case "correlation", "filter":
-			return nil, fmt.Errorf("%w: %s rule", ErrNotDetection, k.Value)
 		}
 		if err != nil {
 			return nil, err
@@ -229,6 +302,9 @@ func parseSearch(name string, n *yaml.Node) (*search, error) {
 				}
 				s.maps = append(s.maps, m)
 			case yaml.ScalarNode:
+				if c.Tag == "!!null" {
+					return nil, errAt(c.Line, "search %q: null keyword", name)
+				}
 				if kw == nil {
 					kw = &item{line: c.Line}
 					s.maps = append(s.maps, []*item{kw})
@@ -242,6 +318,9 @@ func parseSearch(name string, n *yaml.Node) (*search, error) {
 			return nil, errAt(n.Line, "search %q: empty list", name)
 		}
 	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil, errAt(n.Line, "search %q: empty", name)
+		}
 		s.maps = append(s.maps, []*item{{line: n.Line, values: []value{scalarValue(n)}}})
 	default:
 		return nil, errAt(n.Line, "search %q: unexpected %s", name, kindName(n))
@@ -340,7 +419,7 @@ func (it *item) validate() error {
 			}
 		}
 	}
-	if it.field == "" && (m.exists || m.fieldref || m.cmp != "" || m.cidr || m.timePart != "") {
+	if it.field == "" && (it.null || m.exists || m.fieldref || m.cmp != "" || m.cidr || m.timePart != "") {
 		return fmt.Errorf("keyword with a field-only modifier")
 	}
 	return nil

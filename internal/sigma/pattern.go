@@ -150,8 +150,7 @@ func (p pattern) mapLiterals(f func(string) string) pattern {
 // It uses the classic single-backtrack algorithm: linear for patterns
 // without consecutive stars, no allocation.
 func globMatch(p pattern, s string) bool {
-	pi, off := 0, 0 // current part, offset inside its literal
-	si := 0
+	pi, si := 0, 0 // current part, position in s
 	starPi, starSi := -1, 0
 	for {
 		if pi < len(p) {
@@ -160,7 +159,6 @@ func globMatch(p pattern, s string) bool {
 			case partStar:
 				starPi, starSi = pi, si
 				pi++
-				off = 0
 				continue
 			case partQuest:
 				if si < len(s) {
@@ -170,11 +168,9 @@ func globMatch(p pattern, s string) bool {
 					continue
 				}
 			case partLit:
-				rest := x.lit[off:]
-				if len(s)-si >= len(rest) && s[si:si+len(rest)] == rest {
-					si += len(rest)
+				if len(s)-si >= len(x.lit) && s[si:si+len(x.lit)] == x.lit {
+					si += len(x.lit)
 					pi++
-					off = 0
 					continue
 				}
 			}
@@ -188,6 +184,5 @@ func globMatch(p pattern, s string) bool {
 		starSi += n
 		si = starSi
 		pi = starPi + 1
-		off = 0
 	}
 }

@@ -26,6 +26,10 @@ type Rule struct {
 	// Unresolved lists expand placeholders without configured values; the
 	// values that use them match nothing.
 	Unresolved []string
+	// CorrelationOnly is set when a correlation rule refers to this rule
+	// without generate: true; the rule's own matches then feed the
+	// correlation rather than alert.
+	CorrelationOnly bool
 
 	detection *detection
 }
@@ -70,18 +74,18 @@ type item struct {
 
 // value is one value as written, with the typed forms the modifiers need.
 type value struct {
-	raw  string
-	num  float64
-	isNum bool
+	raw    string
+	num    float64
+	isNum  bool
 	isBool bool
-	b    bool
-	null bool
+	b      bool
+	null   bool
 }
 
 // LoadError is a rule that could not be loaded, with the reason.
 type LoadError struct {
 	Path string
-	Line int // 1-based, 0 when unknown
+	Line int    // 1-based, 0 when unknown
 	Rule string // rule id or title when known
 	Err  error
 }

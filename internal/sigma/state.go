@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -55,11 +56,22 @@ func (s *state) reset(ev *event.Event, ids map[string]fieldID) {
 		clear(s.lowGen)
 		s.gen = 1
 	}
-	s.buf = s.buf[:0]
 	// Walk backwards so that first ends at the first occurrence and next
 	// links occurrences in order.
 	for i := n - 1; i >= 0; i-- {
-		id, ok := ids[ev.Fields[i].Key]
+		key := ev.Fields[i].Key
+		id, ok := ids[key]
+		if !ok && strings.IndexByte(key, ' ') >= 0 {
+			// Windows EventData names with spaces ("Threat Name", Defender)
+			// are written without them in rules.
+			s.buf = s.buf[:0]
+			for j := 0; j < len(key); j++ {
+				if key[j] != ' ' {
+					s.buf = append(s.buf, key[j])
+				}
+			}
+			id, ok = ids[string(s.buf)]
+		}
 		if !ok {
 			s.ids[i] = -1
 			continue
@@ -71,6 +83,7 @@ func (s *state) reset(ev *event.Event, ids map[string]fieldID) {
 		s.next[i] = s.first[id]
 		s.first[id] = int32(i)
 	}
+	s.buf = s.buf[:0]
 }
 
 // lower returns the lowered value of ev.Fields[i], computing it once.
