@@ -28,6 +28,8 @@ type Record struct {
 	// or a literal). It belongs to the Flattener and is valid until its
 	// next call.
 	quoted []uint64
+	// flat is the Flattener that made the record, which Expand reuses.
+	flat *Flattener
 }
 
 // Quoted reports whether field i was written as a JSON string rather than
@@ -113,7 +115,7 @@ func NewFlattener() *Flattener {
 
 // Flatten parses raw, which must hold one JSON object, into a Record.
 func (f *Flattener) Flatten(raw string) (Record, error) {
-	rec := Record{Raw: raw}
+	rec := Record{Raw: raw, flat: f}
 	f.quoted = f.quoted[:0]
 	fields, err := f.AppendFields(rec.Fields, raw, "")
 	rec.Fields = fields
@@ -126,18 +128,8 @@ func (f *Flattener) Flatten(raw string) (Record, error) {
 // it for JSON documents embedded in string fields.
 func (f *Flattener) AppendFields(dst []event.Field, raw, prefix string) ([]event.Field, error) {
 	p := parser{f: f, s: raw, out: dst}
-	p.ws()
-	if p.i >= len(p.s) || p.s[p.i] != '{' {
-		return dst, &SyntaxError{Offset: p.i, Msg: "record is not a JSON object"}
-	}
-	if err := p.value(prefix, 0); err != nil {
-		return p.out, err
-	}
-	p.ws()
-	if p.i != len(p.s) {
-		return p.out, &SyntaxError{Offset: p.i, Msg: "data after the object"}
-	}
-	return p.out, nil
+	err := p.whole(prefix, true)
+	return p.out, err
 }
 
 type parser struct {
@@ -145,6 +137,26 @@ type parser struct {
 	s   string
 	i   int
 	out []event.Field
+}
+
+// whole parses all of p.s as one value under key, which must be an
+// object when object is set.
+func (p *parser) whole(key string, object bool) error {
+	p.ws()
+	if object && (p.i >= len(p.s) || p.s[p.i] != '{') {
+		return &SyntaxError{Offset: p.i, Msg: "record is not a JSON object"}
+	}
+	if err := p.value(key, 0); err != nil {
+		return err
+	}
+	p.ws()
+	if p.i != len(p.s) {
+		if object {
+			return &SyntaxError{Offset: p.i, Msg: "data after the object"}
+		}
+		return &SyntaxError{Offset: p.i, Msg: "data after the value"}
+	}
+	return nil
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -351,13 +363,19 @@ func (p *parser) strEscaped(start int) (string, error) {
 	buf = append(buf, p.s[start:p.i]...)
 	for p.i < len(p.s) {
 		// Copy the run up to the next quote or backslash.
+		// Look for the quote only before the next backslash: searching the
+		// whole rest for each escape would be quadratic in long strings.
 		rest := p.s[p.i:]
-		q := strings.IndexByte(rest, '"')
-		if q < 0 {
-			break
+		b := strings.IndexByte(rest, '\\')
+		limit := rest
+		if b >= 0 {
+			limit = rest[:b]
 		}
-		run := q
-		if b := strings.IndexByte(rest[:q], '\\'); b >= 0 {
+		run := strings.IndexByte(limit, '"')
+		if run < 0 {
+			if b < 0 {
+				break
+			}
 			run = b
 		}
 		if err := p.noControl(p.i, p.i+run); err != nil {

@@ -183,13 +183,17 @@ func (s *Scanner) object() ([]byte, int64, error) {
 					continue
 				}
 				// Jump to the next byte that matters inside a string.
+				// (The quote is looked for only before the next backslash,
+				// or long strings with many escapes would cost quadratic time.)
 				seg := s.buf[i:]
-				q := bytes.IndexByte(seg, '"')
-				if q < 0 {
-					q = len(seg)
+				b := bytes.IndexByte(seg, '\\')
+				limit := seg
+				if b >= 0 {
+					limit = seg[:b]
 				}
-				if b := bytes.IndexByte(seg[:q], '\\'); b >= 0 {
-					q = b
+				q := bytes.IndexByte(limit, '"')
+				if q < 0 {
+					q = len(limit)
 				}
 				if n := bytes.IndexByte(seg[:q], '\n'); n >= 0 {
 					q = n
