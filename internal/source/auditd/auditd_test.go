@@ -124,7 +124,7 @@ func TestLineage(t *testing.T) {
 	}
 	c := decodeBytes(t, "session.log", data, Config{})
 	starts := map[string]*event.Event{} // exe -> start event
-	for _, ev := range c.events {
+	for _, ev := range c.Events {
 		if ev.Class == event.ClassProcess && ev.Action == "start" {
 			starts[ev.Value("exe")] = ev
 		}
@@ -149,7 +149,7 @@ func TestLineage(t *testing.T) {
 	if got := dash.Value("cmdline"); got != "/bin/sh /tmp/x.sh" {
 		t.Errorf("split EXECVE argument joined to %q", got)
 	}
-	for _, ev := range c.events {
+	for _, ev := range c.Events {
 		if ev.Class == event.ClassFile {
 			if got := ref(ev, event.RoleActor); got != ref(curl, event.RoleTarget) {
 				t.Errorf("file write actor = %s, want curl %s", got, ref(curl, event.RoleTarget))
@@ -168,7 +168,7 @@ func TestSessionLinks(t *testing.T) {
 	c := decodeBytes(t, "session.log", data, Config{})
 	want := "session:host:web01/ses:7"
 	n := 0
-	for _, ev := range c.events {
+	for _, ev := range c.Events {
 		ses, ok := ev.Ref(event.RoleSession)
 		uid := ev.Value("auid") == "1001" || ev.Value("ses") == "7"
 		if uid && (!ok || ses.ID != want) {
@@ -193,23 +193,23 @@ func TestWindow(t *testing.T) {
 		b.WriteString("type=CWD msg=audit(1600000000.000:" + strconv.Itoa(i) + "): cwd=\"/\"\n")
 	}
 	c := decodeBytes(t, "w", []byte(b.String()), Config{Window: 4})
-	if len(c.errs) != 0 {
-		t.Fatalf("errors: %v", c.errs)
+	if len(c.Errs) != 0 {
+		t.Fatalf("errors: %v", c.Errs)
 	}
 	late := 0
-	for _, ev := range c.events {
+	for _, ev := range c.Events {
 		for _, n := range ev.Notes {
 			if n == noteLate {
 				late++
 			}
 		}
 	}
-	if len(c.events) != 20 || late != 10 {
-		t.Errorf("window 4: %d events, %d noted late; want 20 and 10 (every event split in two)", len(c.events), late)
+	if len(c.Events) != 20 || late != 10 {
+		t.Errorf("window 4: %d events, %d noted late; want 20 and 10 (every event split in two)", len(c.Events), late)
 	}
 	c = decodeBytes(t, "w", []byte(b.String()), Config{Window: 16})
-	if len(c.events) != 10 {
-		t.Errorf("window 16: %d events, want 10", len(c.events))
+	if len(c.Events) != 10 {
+		t.Errorf("window 16: %d events, want 10", len(c.Events))
 	}
 }
 
@@ -236,15 +236,15 @@ func TestBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := append(append(append([]byte(good), tt.bad...), '\n'), good2...)
 			c := decodeBytes(t, "bad.log", data, Config{})
-			if len(c.events) != tt.events {
-				t.Errorf("%d events, want %d", len(c.events), tt.events)
+			if len(c.Events) != tt.events {
+				t.Errorf("%d events, want %d", len(c.Events), tt.events)
 			}
-			if len(c.errs) != 1 {
-				t.Fatalf("%d errors, want 1: %v", len(c.errs), c.errs)
+			if len(c.Errs) != 1 {
+				t.Fatalf("%d errors, want 1: %v", len(c.Errs), c.Errs)
 			}
 			var se *source.Error
-			if !errors.As(c.errs[0], &se) || se.Offset != int64(len(good)) || se.Path != "bad.log" {
-				t.Errorf("error %v, want a *source.Error at offset %d of bad.log", c.errs[0], len(good))
+			if !errors.As(c.Errs[0], &se) || se.Offset != int64(len(good)) || se.Path != "bad.log" {
+				t.Errorf("error %v, want a *source.Error at offset %d of bad.log", c.Errs[0], len(good))
 			}
 		})
 	}

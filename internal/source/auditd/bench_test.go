@@ -2,35 +2,25 @@ package auditd
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 func asError(err error, target **source.Error) bool { return errors.As(err, target) }
-
-// countSink counts what it receives.
-type countSink struct{ events, errs int }
-
-func (c *countSink) Event(*event.Event) { c.events++ }
-func (c *countSink) Error(error)        { c.errs++ }
 
 var serialRE = regexp.MustCompile(`:(\d+)\)`)
 
 // benchData is the raw izysec logs repeated to about 8 MB, with serials
 // renumbered per copy so that every copy is a new set of events.
 func benchData(b *testing.B) []byte {
-	files, _ := filepath.Glob(filepath.Join(corpora(b), samples, "UC*[0-9].log"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(b), samples, "UC*[0-9].log"))
 	var one []byte
 	for _, p := range files {
 		data, err := os.ReadFile(p)
@@ -57,39 +47,6 @@ func benchData(b *testing.B) []byte {
 func BenchmarkDecode(b *testing.B) {
 	data := benchData(b)
 	lines := bytes.Count(data, []byte("\n"))
-	format := Format(nil, Config{Host: "ubuntu"})
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	var ms0, ms1 runtime.MemStats
-	runtime.ReadMemStats(&ms0)
-	events := 0
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var c countSink
-		in := &source.Input{Path: "bench", R: &counter{r: bytes.NewReader(data)}}
-		if err := format.Decode(context.Background(), in, &c); err != nil {
-			b.Fatal(err)
-		}
-		events += c.events
-	}
-	b.StopTimer()
-	cpu := (cpuTime() - cpu0).Seconds()
-	runtime.ReadMemStats(&ms1)
-	sec := b.Elapsed().Seconds()
-	b.ReportMetric(float64(events)/sec, "events/s")
-	b.ReportMetric(float64(lines*b.N)/sec, "lines/s")
-	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(events), "allocs/event")
-	// On a shared machine wall time depends on the neighbours; CPU time
-	// (user + system, GC included) says what the decoder costs.
-	b.ReportMetric(float64(events)/cpu, "events/cpu-s")
-	b.ReportMetric(float64(lines*b.N)/cpu, "lines/cpu-s")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	st := sourcetest.BenchmarkFormat(b, Format(nil, Config{Host: "ubuntu"}), data)
+	sourcetest.ReportRates(b, lines*b.N, "lines", st.CPU0)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 var (
@@ -25,7 +26,7 @@ var (
 // the events against counts made here independently: one event id per
 // distinct audit(...) stamp, and errors only on lines that are shell prompts.
 func TestCorpusCounts(t *testing.T) {
-	dir := filepath.Join(corpora(t), samples)
+	dir := filepath.Join(sourcetest.Corpora(t), samples)
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func TestCorpusCounts(t *testing.T) {
 			want[m[1]] = true
 		}
 		ids := map[string]bool{}
-		for _, ev := range c.events {
+		for _, ev := range c.Events {
 			ids[ev.ID.String()] = true
 			if ev.Time.IsZero() || ev.Class == "" {
 				t.Errorf("%s: event %s has no time or class", name, ev.ID)
@@ -68,7 +69,7 @@ func TestCorpusCounts(t *testing.T) {
 			offsets[off] = string(l)
 			off += int64(len(l)) + 1
 		}
-		for _, err := range c.errs {
+		for _, err := range c.Errs {
 			var se *source.Error
 			if !errors.As(err, &se) {
 				t.Errorf("%s: error is not a *source.Error: %v", name, err)
@@ -78,8 +79,8 @@ func TestCorpusCounts(t *testing.T) {
 				t.Errorf("%s: unexplained error: %v (line %q)", name, err, offsets[se.Offset])
 			}
 		}
-		total += len(c.events)
-		t.Logf("%s: %d events, %d distinct ids, %d errors (shell prompts)", name, len(c.events), len(ids), len(c.errs))
+		total += len(c.Events)
+		t.Logf("%s: %d events, %d distinct ids, %d errors (shell prompts)", name, len(c.Events), len(ids), len(c.Errs))
 	}
 	if audit < 20 {
 		t.Errorf("found %d audit logs, want at least 20", audit)
@@ -90,7 +91,7 @@ func TestCorpusCounts(t *testing.T) {
 // TestInterpretedMatchesRaw checks that the ausearch -i form of a log gives
 // the same event ids and classes as the raw form, given its time zone.
 func TestInterpretedMatchesRaw(t *testing.T) {
-	dir := filepath.Join(corpora(t), samples)
+	dir := filepath.Join(sourcetest.Corpora(t), samples)
 	raws, _ := filepath.Glob(filepath.Join(dir, "UC*[0-9].log"))
 	pst := time.FixedZone("PST", -8*3600)
 	matched := 0
@@ -104,10 +105,10 @@ func TestInterpretedMatchesRaw(t *testing.T) {
 		r := decodeBytes(t, raw, rd, Config{Host: "ubuntu"})
 		i := decodeBytes(t, interp, id, Config{Host: "ubuntu", Location: pst})
 		want := map[string]string{}
-		for _, ev := range r.events {
+		for _, ev := range r.Events {
 			want[ev.ID.String()] = string(ev.Class) + "/" + ev.Action
 		}
-		for _, ev := range i.events {
+		for _, ev := range i.Events {
 			w, ok := want[ev.ID.String()]
 			if !ok {
 				t.Errorf("%s: event %s (%s) not in the raw form", filepath.Base(interp), ev.ID, ev.Source.Record)

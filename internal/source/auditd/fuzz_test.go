@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // FuzzDecode feeds arbitrary streams to the decoder: it must not panic, and
@@ -30,12 +31,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("type=SOCKADDR msg=audit(1.1:1): saddr=0A00\ntype=EXECVE msg=audit(1.1:1): argc=3 a0_len=4 a0[0]=41 a2[7]=4242\n"))
 	f.Add([]byte("type=USER_LOGIN msg=audit(09/13/20 12:26:40.123:456) : msg='op=login acct=\"x\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var c collect
-		in := &source.Input{Path: "fuzz", R: &counter{r: bytes.NewReader(data)}}
+		var c sourcetest.Sink
+		in := sourcetest.Input("fuzz", data)
 		if err := Format(nil, Config{Window: 3}).Decode(context.Background(), in, &c); err != nil {
 			t.Fatalf("Decode returned %v", err)
 		}
-		for _, ev := range c.events {
+		for _, ev := range c.Events {
 			if ev.ID.IsZero() {
 				t.Fatal("event without id")
 			}
@@ -43,7 +44,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("event %s without host", ev.ID)
 			}
 		}
-		for _, err := range c.errs {
+		for _, err := range c.Errs {
 			var se *source.Error
 			if !asError(err, &se) || se.Offset < 0 || se.Offset > int64(len(data)) {
 				t.Fatalf("error %v has no offset inside the stream", err)

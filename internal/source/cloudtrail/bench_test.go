@@ -1,30 +1,22 @@
 package cloudtrail
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // BenchmarkNormalize measures flatten + match + normalize over the real
 // stratus-red-team records (one record per op is reported as events/s).
 func BenchmarkNormalize(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join(corpora(b), "stratus-red-team", "detonation-logs", "*.json"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(b), "stratus-red-team", "detonation-logs", "*.json"))
 	var raws []string
 	size := 0
 	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var rs []json.RawMessage
-		if err := json.Unmarshal(data, &rs); err != nil {
-			b.Fatal(err)
-		}
+		_, rs := readArray(b, path)
 		for _, r := range rs {
 			raws = append(raws, string(r))
 			size += len(r)
@@ -38,7 +30,7 @@ func BenchmarkNormalize(b *testing.B) {
 	b.SetBytes(int64(size / len(raws)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuSeconds()
+	cpu0 := sourcetest.CPUTime()
 	for i := 0; i < b.N; i++ {
 		raw := raws[i%len(raws)]
 		rec, err := f.Flatten(raw)
@@ -53,8 +45,5 @@ func BenchmarkNormalize(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
-	if cpu := cpuSeconds() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(b.N)/cpu, "events/cpu-s")
-	}
+	sourcetest.ReportEvents(b, b.N, cpu0)
 }

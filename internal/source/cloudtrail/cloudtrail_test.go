@@ -2,7 +2,6 @@ package cloudtrail
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +9,8 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // normalizeRaw flattens and normalizes one JSON record as the JSON splitter
 // would, and reports whether it matched.
@@ -97,19 +95,7 @@ func TestGolden(t *testing.T) {
 			}
 			got = append(got, '\n')
 			gpath := filepath.Join("testdata", "cases", name+".golden")
-			if *update {
-				if err := os.WriteFile(gpath, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gpath)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("normalized output differs from %s (run go test -update and review the diff):\n%s", gpath, got)
-			}
+			sourcetest.Golden(t, gpath, got)
 		})
 	}
 }
@@ -209,16 +195,9 @@ func TestMatch(t *testing.T) {
 		{"foreign eventSource", `{"eventName":"x","eventSource":"github.com"}`, false},
 		{"panther envelope", `{"rule_id":"x","log":{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"ListBuckets"}}`, false},
 	}
-	f := jsonrec.NewFlattener()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec, err := f.Flatten(tt.raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := Match(&rec); got != tt.want {
-				t.Errorf("Match = %v, want %v", got, tt.want)
-			}
+			sourcetest.CheckMatch(t, Match, tt.raw, tt.want)
 		})
 	}
 }
@@ -247,13 +226,13 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestIdentityHelpers(t *testing.T) {
-	role, session := assumedRoleARN("arn:aws-cn:sts::123456789012:assumed-role/Admin/alice@corp.com")
+	role, session := AssumedRoleARN("arn:aws-cn:sts::123456789012:assumed-role/Admin/alice@corp.com")
 	if role != "arn:aws-cn:iam::123456789012:role/Admin" || session != "alice@corp.com" {
-		t.Errorf("assumedRoleARN = %q, %q", role, session)
+		t.Errorf("AssumedRoleARN = %q, %q", role, session)
 	}
 	for _, arn := range []string{"", "arn:aws:sts::1:assumed-role/NoSession", "assumed-role/a/b", "arn:aws:iam::1:user/x"} {
-		if r, s := assumedRoleARN(arn); r != "" || s != "" {
-			t.Errorf("assumedRoleARN(%q) = %q, %q; want nothing", arn, r, s)
+		if r, s := AssumedRoleARN(arn); r != "" || s != "" {
+			t.Errorf("AssumedRoleARN(%q) = %q, %q; want nothing", arn, r, s)
 		}
 	}
 	tests := []struct {

@@ -1,11 +1,9 @@
 package cloudtrail
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,33 +11,21 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
-// corpora finds the shared corpora: $CAUSEWAY_CORPORA, else ../shared/corpora
-// next to the module root. It skips the test when they are absent.
-func corpora(t testing.TB) string {
+// readArray reads a file holding a JSON array of records.
+func readArray(t testing.TB, path string) ([]byte, []json.RawMessage) {
 	t.Helper()
-	if dir := os.Getenv("CAUSEWAY_CORPORA"); dir != "" {
-		return dir
-	}
-	dir, err := os.Getwd()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "corpora")
-			if _, err := os.Stat(c); err != nil {
-				t.Skipf("corpora not found at %s; set CAUSEWAY_CORPORA", c)
-			}
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; set CAUSEWAY_CORPORA")
-		}
-		dir = parent
+	var raws []json.RawMessage
+	if err := json.Unmarshal(data, &raws); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
+	return data, raws
 }
 
 // tally counts what a corpus gave.
@@ -87,7 +73,7 @@ func hasNote(ev *event.Event, s string) bool {
 }
 
 func TestStratusRedTeam(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpora(t), "stratus-red-team", "detonation-logs", "*.json"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(t), "stratus-red-team", "detonation-logs", "*.json"))
 	if len(files) == 0 {
 		t.Skip("no stratus-red-team detonation logs")
 	}
@@ -95,14 +81,7 @@ func TestStratusRedTeam(t *testing.T) {
 	want := 0
 	f := jsonrec.NewFlattener()
 	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+		_, raws := readArray(t, path)
 		want += len(raws)
 		for i, raw := range raws {
 			ev := c.check(t, f, filepath.Base(path)+"#"+itoa(i), raw)
@@ -128,7 +107,7 @@ func TestStratusRedTeam(t *testing.T) {
 // instance, then the instance's role session is used from that user's
 // address, not from the instance.
 func TestStratusStolenCredentials(t *testing.T) {
-	path := filepath.Join(corpora(t), "stratus-red-team", "detonation-logs", "aws.credential-access.ec2-steal-instance-credentials.json")
+	path := filepath.Join(sourcetest.Corpora(t), "stratus-red-team", "detonation-logs", "aws.credential-access.ec2-steal-instance-credentials.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Skip(err)
@@ -162,7 +141,7 @@ func TestStratusStolenCredentials(t *testing.T) {
 // TestPanther reads the CloudTrail samples of Panther's rule tests; each
 // line wraps a (often partial) record in {"rule_id":..., "log": {...}}.
 func TestPanther(t *testing.T) {
-	dir := filepath.Join(corpora(t), "panther", "rule_tests")
+	dir := filepath.Join(sourcetest.Corpora(t), "panther", "rule_tests")
 	data, err := os.ReadFile(filepath.Join(dir, "AWS.CloudTrail.jsonl"))
 	if err != nil {
 		t.Skip(err)
@@ -201,7 +180,7 @@ func TestPanther(t *testing.T) {
 // TestPantherOtherTypes checks that Match claims no record of another log
 // type: every Panther sample whose log types do not include CloudTrail.
 func TestPantherOtherTypes(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpora(t), "panther", "rule_tests", "*.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(t), "panther", "rule_tests", "*.jsonl"))
 	if len(files) == 0 {
 		t.Skip("no panther rule tests")
 	}
@@ -245,7 +224,7 @@ func TestPantherOtherTypes(t *testing.T) {
 // member (an S3 honey-bucket alert export) is not CloudTrail JSON and is
 // only counted.
 func TestOTRF(t *testing.T) {
-	root := filepath.Join(corpora(t), "otrf", "datasets", "atomic", "aws")
+	root := filepath.Join(sourcetest.Corpora(t), "otrf", "datasets", "atomic", "aws")
 	var zips []string
 	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(path, ".zip") {
@@ -258,20 +237,8 @@ func TestOTRF(t *testing.T) {
 	}
 	f := jsonrec.NewFlattener()
 	for _, path := range zips {
-		zr, err := zip.OpenReader(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range zr.File {
-			rc, err := m.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := io.ReadAll(rc)
-			rc.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, m := range sourcetest.ZipMembers(t, path) {
+			data := m.Data
 			rel, _ := filepath.Rel(root, path)
 			if !strings.HasSuffix(m.Name, ".json") {
 				t.Logf("otrf aws %s!%s: %d lines, not JSON: not CloudTrail records", rel, m.Name, bytes.Count(data, []byte("\n")))
@@ -298,7 +265,6 @@ func TestOTRF(t *testing.T) {
 			}
 			t.Logf("otrf aws %s!%s: %d lines, %d events, %d failed calls, %d notes", rel, m.Name, lines, c.events, c.failures, c.notes)
 		}
-		zr.Close()
 	}
 }
 
@@ -313,7 +279,7 @@ func itoa(i int) string {
 // as the role it assumed. The number of such calls is counted independently
 // from the raw JSON.
 func TestStratusSessionJoins(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpora(t), "stratus-red-team", "detonation-logs", "*.json"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(t), "stratus-red-team", "detonation-logs", "*.json"))
 	if len(files) == 0 {
 		t.Skip("no stratus-red-team detonation logs")
 	}
@@ -321,14 +287,7 @@ func TestStratusSessionJoins(t *testing.T) {
 	f := jsonrec.NewFlattener()
 	joins, want := 0, 0
 	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			t.Fatal(err)
-		}
+		data, raws := readArray(t, path)
 		// Independent count: raw records whose userIdentity.accessKeyId
 		// was issued by another record's responseElements.credentials.
 		var plain []struct {

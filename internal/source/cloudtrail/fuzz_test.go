@@ -1,8 +1,6 @@
 package cloudtrail
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -16,14 +14,7 @@ import (
 func FuzzNormalize(f *testing.F) {
 	cases, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.json"))
 	for _, path := range cases {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			f.Fatal(err)
-		}
+		_, raws := readArray(f, path)
 		for _, r := range raws {
 			f.Add(string(r))
 		}

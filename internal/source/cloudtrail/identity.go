@@ -111,7 +111,7 @@ func assumedRole(v *view) (role, session string) {
 		session = v.idPrincipal[i+1:]
 	}
 	if role == "" || session == "" {
-		r, s := assumedRoleARN(v.idARN)
+		r, s := AssumedRoleARN(v.idARN)
 		if role == "" {
 			role = r
 		}

@@ -17,7 +17,7 @@ func (n normalizer) created(v *view, ev *event.Event, callerSession string) {
 		case strings.HasPrefix(v.eventName, "AssumeRole"):
 			role, session := v.roleARN, v.roleSession
 			if session == "" || role == "" {
-				if r, s := assumedRoleARN(v.assumedARN); r != "" {
+				if r, s := AssumedRoleARN(v.assumedARN); r != "" {
 					if role == "" {
 						role = r
 					}
@@ -58,10 +58,12 @@ func (n normalizer) created(v *view, ev *event.Event, callerSession string) {
 	}
 }
 
-// assumedRoleARN splits "arn:aws:sts::123:assumed-role/Role/Session" into
+// AssumedRoleARN splits "arn:aws:sts::123:assumed-role/Role/Session" into
 // the role ARN (without its path, which this ARN does not carry) and the
-// session name.
-func assumedRoleARN(arn string) (role, session string) {
+// session name; it returns "" for other ARNs. Readers of other logs that
+// carry AWS identities (Kubernetes audit on EKS) use it to name roles as
+// CloudTrail does.
+func AssumedRoleARN(arn string) (role, session string) {
 	const marker = ":assumed-role/"
 	i := strings.Index(arn, marker)
 	if i < 0 || !strings.HasPrefix(arn, "arn:") {

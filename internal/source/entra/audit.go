@@ -4,10 +4,11 @@ import (
 	"strings"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/jsonrec"
 )
 
-func normalizeAudit(p *event.Principals, x *expander, ev *event.Event) error {
-	x.expand(ev)
+func normalizeAudit(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
+	expand(r, ev)
 	var w view
 	w.read(ev.Fields)
 	if w.id != "" {
@@ -47,8 +48,8 @@ func normalizeAudit(p *event.Principals, x *expander, ev *event.Event) error {
 	} else {
 		ev.AddRef(event.RoleSrc, event.IP(w.callerIP))
 	}
-	for i := 0; i < w.nTargets; i++ {
-		t := &w.targets[i]
+	for i := range w.targets.Items() {
+		t := &w.targets.Items()[i]
 		if strings.EqualFold(t.typ, "User") {
 			if t.upn != "" {
 				ev.AddRef(event.RoleTargetUser, p.Name(t.upn))

@@ -45,12 +45,11 @@ const (
 // (interactive, non-interactive, service principal and managed identity).
 // p resolves user names to principals; it must not be nil.
 func SignInFormat(p *event.Principals) source.RecordFormat {
-	pool := newExpander()
 	return source.RecordFormat{
 		Name:  SignInName,
 		Match: MatchSignIn,
 		Normalize: func(r *jsonrec.Record, ev *event.Event) error {
-			return normalizeSignIn(p, pool, ev)
+			return normalizeSignIn(p, r, ev)
 		},
 	}
 }
@@ -58,12 +57,11 @@ func SignInFormat(p *event.Principals) source.RecordFormat {
 // AuditFormat returns the record format of Entra directory audit logs.
 // p resolves user names to principals; it must not be nil.
 func AuditFormat(p *event.Principals) source.RecordFormat {
-	pool := newExpander()
 	return source.RecordFormat{
 		Name:  AuditName,
 		Match: MatchAudit,
 		Normalize: func(r *jsonrec.Record, ev *event.Event) error {
-			return normalizeAudit(p, pool, ev)
+			return normalizeAudit(p, r, ev)
 		},
 	}
 }

@@ -8,46 +8,32 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // normalizeWith runs raws through f, failing on records that do not match
 // or do not normalize.
-func normalizeWith(t *testing.T, f source.RecordFormat, raws []string) []summary {
+func normalizeWith(t *testing.T, f source.RecordFormat, raws []string) []sourcetest.Summary {
 	t.Helper()
-	fl := jsonrec.NewFlattener()
-	var out []summary
-	for i, raw := range raws {
-		rec := flatten(t, fl, raw)
-		if !f.Match(&rec) {
-			t.Errorf("record %d does not match %s: %.120s", i, f.Name, raw)
-			continue
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := f.Normalize(&rec, ev); err != nil {
-			t.Errorf("record %d: %v", i, err)
-			continue
-		}
-		out = append(out, summarize(ev))
-	}
-	return out
+	return sourcetest.Summaries(sourcetest.Normalize(t, f, raws))
 }
 
 func TestFixturesGolden(t *testing.T) {
 	p := &event.Principals{}
-	golden(t, "signin.golden", normalizeWith(t, SignInFormat(p), fixtureLines(t, "signin.jsonl")))
-	golden(t, "audit.golden", normalizeWith(t, AuditFormat(p), fixtureLines(t, "audit.jsonl")))
+	sourcetest.GoldenJSON(t, "testdata/signin.golden", normalizeWith(t, SignInFormat(p), sourcetest.Lines(t, "testdata/signin.jsonl")))
+	sourcetest.GoldenJSON(t, "testdata/audit.golden", normalizeWith(t, AuditFormat(p), sourcetest.Lines(t, "testdata/audit.jsonl")))
 }
 
 // TestFormatsDisjoint checks that no fixture matches the other format.
 func TestFormatsDisjoint(t *testing.T) {
 	fl := jsonrec.NewFlattener()
-	for _, raw := range fixtureLines(t, "signin.jsonl") {
-		if rec := flatten(t, fl, raw); MatchAudit(&rec) {
+	for _, raw := range sourcetest.Lines(t, "testdata/signin.jsonl") {
+		if rec := sourcetest.Flatten(t, fl, raw); MatchAudit(&rec) {
 			t.Errorf("sign-in matches audit: %.100s", raw)
 		}
 	}
-	for _, raw := range fixtureLines(t, "audit.jsonl") {
-		if rec := flatten(t, fl, raw); MatchSignIn(&rec) {
+	for _, raw := range sourcetest.Lines(t, "testdata/audit.jsonl") {
+		if rec := sourcetest.Flatten(t, fl, raw); MatchSignIn(&rec) {
 			t.Errorf("audit matches sign-in: %.100s", raw)
 		}
 	}
@@ -57,7 +43,7 @@ func TestFormatsDisjoint(t *testing.T) {
 // diagnostic settings shape) by their category, computed here with
 // encoding/json, and checks each is read by the right format and only it.
 func TestPantherAzureAudit(t *testing.T) {
-	raws := pantherLogs(t, filepath.Join(corpora(t), "panther", "rule_tests", "Azure.Audit.jsonl"))
+	raws := sourcetest.PantherLogs(t, filepath.Join(sourcetest.Corpora(t), "panther", "rule_tests", "Azure.Audit.jsonl"))
 	var signIns, audits []string
 	for _, raw := range raws {
 		var rec struct {
@@ -80,12 +66,12 @@ func TestPantherAzureAudit(t *testing.T) {
 	}
 	fl := jsonrec.NewFlattener()
 	for _, raw := range signIns {
-		if rec := flatten(t, fl, raw); MatchAudit(&rec) {
+		if rec := sourcetest.Flatten(t, fl, raw); MatchAudit(&rec) {
 			t.Errorf("sign-in matches audit: %.100s", raw)
 		}
 	}
 	for _, raw := range audits {
-		if rec := flatten(t, fl, raw); MatchSignIn(&rec) {
+		if rec := sourcetest.Flatten(t, fl, raw); MatchSignIn(&rec) {
 			t.Errorf("audit matches sign-in: %.100s", raw)
 		}
 	}
@@ -95,17 +81,17 @@ func TestPantherAzureAudit(t *testing.T) {
 		}
 	}
 	t.Logf("%d sign-ins, %d audits", len(si), len(au))
-	golden(t, "panther.golden", []summary{si[0], si[5], si[8], au[0], au[4]})
+	sourcetest.GoldenJSON(t, "testdata/panther.golden", []sourcetest.Summary{si[0], si[5], si[8], au[0], au[4]})
 }
 
 // TestGoldenSAML reads the Sentinel AuditLogs export of the Golden SAML
 // scenario: every line is an audit event, with InitiatedBy and
 // TargetResources parsed out of their JSON text.
 func TestGoldenSAML(t *testing.T) {
-	lines := zipLines(t, filepath.Join(corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess", "AADAuditEvents.Zip"))
+	lines := sourcetest.ZipLines(t, filepath.Join(sourcetest.Corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess", "AADAuditEvents.Zip"))
 	fl := jsonrec.NewFlattener()
 	for _, raw := range lines {
-		if rec := flatten(t, fl, raw); MatchSignIn(&rec) {
+		if rec := sourcetest.Flatten(t, fl, raw); MatchSignIn(&rec) {
 			t.Errorf("audit matches sign-in: %.100s", raw)
 		}
 	}
@@ -118,7 +104,7 @@ func TestGoldenSAML(t *testing.T) {
 			t.Errorf("record %s: notes %v", s.Record, s.Notes)
 		}
 	}
-	golden(t, "goldensaml.golden", got)
+	sourcetest.GoldenJSON(t, "testdata/goldensaml.golden", got)
 }
 
 func TestMatch(t *testing.T) {
@@ -172,26 +158,11 @@ func TestSignInOutcome(t *testing.T) {
 }
 
 func fuzzFormat(f *testing.F, rf source.RecordFormat, fixtures ...string) {
+	var seeds []string
 	for _, name := range fixtures {
-		for _, l := range fixtureLines(f, name) {
-			f.Add(l)
-		}
+		seeds = append(seeds, sourcetest.Lines(f, "testdata/"+name)...)
 	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		rec, err := jsonrec.NewFlattener().Flatten(raw)
-		if err != nil {
-			return
-		}
-		matched := rf.Match(&rec)
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			if matched {
-				t.Fatalf("matching record rejected: %v", err)
-			}
-			return
-		}
-		checkEvent(t, ev)
-	})
+	sourcetest.FuzzRecordFormat(f, rf, true, seeds)
 }
 
 func FuzzSignIn(f *testing.F) {
@@ -205,41 +176,11 @@ func FuzzAudit(f *testing.F) {
 // BenchmarkNormalize decodes and normalizes Panther's Azure.Audit records
 // (both formats) and the Golden SAML Sentinel export.
 func BenchmarkNormalize(b *testing.B) {
-	dir := corpora(b)
-	raws := pantherLogs(b, filepath.Join(dir, "panther", "rule_tests", "Azure.Audit.jsonl"))
-	raws = append(raws, zipLines(b, filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess", "AADAuditEvents.Zip"))...)
-	var size int64
-	for _, r := range raws {
-		size += int64(len(r))
-	}
+	dir := sourcetest.Corpora(b)
+	raws := sourcetest.PantherLogs(b, filepath.Join(dir, "panther", "rule_tests", "Azure.Audit.jsonl"))
+	raws = append(raws, sourcetest.ZipLines(b, filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess", "AADAuditEvents.Zip"))...)
 	p := &event.Principals{}
-	formats := []source.RecordFormat{SignInFormat(p), AuditFormat(p)}
-	fl := jsonrec.NewFlattener()
-	b.SetBytes(size / int64(len(raws)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cpuClock()
-	for i := 0; i < b.N; i++ {
-		rec, err := fl.Flatten(raws[i%len(raws)])
-		if err != nil {
-			b.Fatal(err)
-		}
-		matched := false
-		for _, f := range formats {
-			if f.Match(&rec) {
-				ev := &event.Event{Fields: rec.Fields}
-				if err := f.Normalize(&rec, ev); err != nil {
-					b.Fatal(err)
-				}
-				matched = true
-				break
-			}
-		}
-		if !matched {
-			b.Fatalf("record %d matches no format", i%len(raws))
-		}
-	}
-	reportRates(b, cpu0)
+	sourcetest.BenchmarkRecords(b, []source.RecordFormat{SignInFormat(p), AuditFormat(p)}, raws)
 }
 
 // TestConcurrentNormalize runs one RecordFormat from many goroutines on
@@ -247,13 +188,13 @@ func BenchmarkNormalize(b *testing.B) {
 // -race).
 func TestConcurrentNormalize(t *testing.T) {
 	f := AuditFormat(&event.Principals{})
-	raws := fixtureLines(t, "audit.jsonl")
+	raws := sourcetest.Lines(t, "testdata/audit.jsonl")
 	want := normalizeWith(t, f, raws)
-	done := make(chan []summary)
+	done := make(chan []sourcetest.Summary)
 	for g := 0; g < 8; g++ {
 		go func() {
 			fl := jsonrec.NewFlattener()
-			var got []summary
+			var got []sourcetest.Summary
 			for i := 0; i < 50; i++ {
 				for _, raw := range raws {
 					rec, err := fl.Flatten(raw)
@@ -262,7 +203,7 @@ func TestConcurrentNormalize(t *testing.T) {
 					}
 					ev := &event.Event{Fields: rec.Fields}
 					if f.Normalize(&rec, ev) == nil && i == 0 {
-						got = append(got, summarize(ev))
+						got = append(got, sourcetest.Summarize(ev))
 					}
 				}
 			}

@@ -4,10 +4,11 @@ import (
 	"strings"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/jsonrec"
 )
 
-func normalizeSignIn(p *event.Principals, x *expander, ev *event.Event) error {
-	x.expand(ev)
+func normalizeSignIn(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
+	expand(r, ev)
 	var w view
 	w.read(ev.Fields)
 	if w.id != "" {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // BenchmarkDecode measures decode+normalize of real files, one core:
@@ -16,7 +18,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"security", "evtx-attack-samples/Lateral Movement/LM_5145_Remote_FileCopy.evtx"},
 		{"bits", "evtx-attack-samples/Command and Control/bits_openvpn.evtx"},
 	}
-	root := corpora(b)
+	root := sourcetest.Corpora(b)
 	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.path)))
 		if err != nil {
@@ -32,7 +34,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportAllocs()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			cpu := cpuTime()
+			cpu := sourcetest.CPUTime()
 			b.ResetTimer()
 			for b.Loop() {
 				if _, err := decodeBytes(b, f.path, data, false); err != nil {
@@ -40,7 +42,7 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			cpu = cpuTime() - cpu
+			cpu = sourcetest.CPUTime() - cpu
 			runtime.ReadMemStats(&after)
 			n := float64(b.N) * float64(records)
 			b.ReportMetric(n/b.Elapsed().Seconds(), "events/s")

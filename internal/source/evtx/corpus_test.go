@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // headerCount counts the records a file holds according to its chunk
@@ -39,7 +41,7 @@ var expectedErrors = map[string]struct {
 }{}
 
 func TestCorpusCounts(t *testing.T) {
-	root := corpora(t)
+	root := sourcetest.Corpora(t)
 	for _, folder := range []string{"evtx-attack-samples", "sigma/regression_data"} {
 		t.Run(folder, func(t *testing.T) {
 			files := evtxFiles(t, filepath.Join(root, folder))

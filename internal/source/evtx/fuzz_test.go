@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // fuzzSeeds are small corpus files of different shapes (Sysmon, Security,
@@ -33,7 +34,7 @@ func used(b []byte) []byte {
 func FuzzDecode(f *testing.F) {
 	f.Add(used(synthFile(templateRecord, rawRecord)))
 	f.Add(used(synthFile(rawRecord)))
-	if root := corporaDir(); root != "" {
+	if root := sourcetest.CorporaDir(); root != "" {
 		for _, s := range fuzzSeeds {
 			if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(s))); err == nil {
 				f.Add(used(b))

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // recordOffsets lists the file offsets of the records of the chunk at off,
@@ -37,7 +38,7 @@ func checkErrors(t *testing.T, c *collect, path string, size int) {
 }
 
 func TestCorrupted(t *testing.T) {
-	p := filepath.Join(corpora(t), "evtx-attack-samples", "Execution", "sysmon_zipexec.evtx")
+	p := filepath.Join(sourcetest.Corpora(t), "evtx-attack-samples", "Execution", "sysmon_zipexec.evtx")
 	orig, err := os.ReadFile(p)
 	if err != nil {
 		t.Skipf("corpus file missing: %v", err)

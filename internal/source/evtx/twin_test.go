@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 	"github.com/causeway-soc/causeway/internal/source/winevent"
 )
 
@@ -164,7 +165,7 @@ func without(fields []event.Field, keys []string) []event.Field {
 // TestJSONTwins checks that every EVTX of the Sigma regression data and its
 // evtx_dump JSON twin normalize to the same fields.
 func TestJSONTwins(t *testing.T) {
-	dir := filepath.Join(corpora(t), "sigma", "regression_data")
+	dir := filepath.Join(sourcetest.Corpora(t), "sigma", "regression_data")
 	files := evtxFiles(t, dir)
 	if len(files) == 0 {
 		t.Skip("no regression data")

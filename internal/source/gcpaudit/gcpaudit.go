@@ -19,6 +19,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/timestamp"
 )
 
 // FormatName names the format in events and errors.
@@ -217,16 +218,7 @@ func resource(service, name string) event.Entity {
 
 // parseTime reads RFC 3339 times and Panther's "2006-01-02 15:04:05.000".
 func parseTime(s string) (time.Time, bool) {
-	if s == "" {
-		return time.Time{}, false
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), true
-	}
-	if t, err := time.Parse("2006-01-02 15:04:05.999999999", s); err == nil {
-		return t.UTC(), true
-	}
-	return time.Time{}, false
+	return timestamp.ParseAs(s, timestamp.RFC3339|timestamp.Space)
 }
 
 func eqFold(a, b string) bool { return len(a) == len(b) && strings.EqualFold(a, b) }

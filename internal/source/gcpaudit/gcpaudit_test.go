@@ -1,61 +1,22 @@
 package gcpaudit
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func corpora(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("CAUSEWAY_CORPORA")
-	if dir == "" {
-		wd, _ := os.Getwd()
-		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared", "corpora")
-				break
-			}
-		}
-	}
-	if _, err := os.Stat(dir); dir == "" || err != nil {
-		t.Skipf("corpora not found (set CAUSEWAY_CORPORA): %q", dir)
-	}
-	return dir
-}
 
 // pantherLogs returns the "log" object of each line of the Panther tests.
 func pantherLogs(t testing.TB) []string {
-	f, err := os.Open(filepath.Join(corpora(t), "panther/rule_tests/GCP.AuditLog.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
-	for sc.Scan() {
-		log, ok := jsonrec.Member(sc.Bytes(), "log")
-		if !ok {
-			t.Fatalf("line without log: %.80s", sc.Text())
-		}
-		out = append(out, string(log))
-	}
-	return out
+	t.Helper()
+	return sourcetest.PantherLogs(t, sourcetest.Corpus(t, "panther/rule_tests/GCP.AuditLog.jsonl"))
 }
 
 // isAuditEntry decides independently of the reader whether a test record
@@ -134,40 +95,29 @@ func TestWalker(t *testing.T) {
 			want++
 		}
 	}
-	c := &collect{}
-	w := source.NewWalker(source.Config{}, []source.Format{source.JSONFormat([]source.RecordFormat{RecordFormat(&event.Principals{})})})
-	if err := w.Read(context.Background(), []string{filepath.Join(corpora(t), "panther/rule_tests/GCP.AuditLog.jsonl")}, c); err != nil {
-		t.Fatal(err)
+	c := sourcetest.Walk(t, walkFormats(), sourcetest.Corpus(t, "panther/rule_tests/GCP.AuditLog.jsonl"))
+	if len(c.Events) != want || len(c.Errs) != len(logs)-want {
+		t.Errorf("got %d events, %d errors; want %d, %d", len(c.Events), len(c.Errs), want, len(logs)-want)
 	}
-	if len(c.events) != want || len(c.errs) != len(logs)-want {
-		t.Errorf("got %d events, %d errors; want %d, %d", len(c.events), len(c.errs), want, len(logs)-want)
-	}
-	for _, err := range c.errs {
+	for _, err := range c.Errs {
 		if !strings.Contains(err.Error(), "offset") {
 			t.Errorf("error without offset: %v", err)
 		}
 	}
 }
 
-type collect struct {
-	events []*event.Event
-	errs   []error
+// walkFormats is what the walker reads GCP audit logs with.
+func walkFormats() []source.Format {
+	return []source.Format{source.JSONFormat([]source.RecordFormat{RecordFormat(&event.Principals{})})}
 }
 
-func (c *collect) Event(ev *event.Event) { c.events = append(c.events, ev) }
-func (c *collect) Error(err error)       { c.errs = append(c.errs, err) }
-
 func TestGolden(t *testing.T) {
-	c := &collect{}
-	w := source.NewWalker(source.Config{}, []source.Format{source.JSONFormat([]source.RecordFormat{RecordFormat(&event.Principals{})})})
-	if err := w.Read(context.Background(), []string{"testdata/audit.jsonl"}, c); err != nil {
-		t.Fatal(err)
-	}
-	if len(c.errs) > 0 || len(c.events) != 3 {
-		t.Fatalf("%d events, errors %v", len(c.events), c.errs)
+	c := sourcetest.Walk(t, walkFormats(), "testdata/audit.jsonl")
+	if len(c.Errs) > 0 || len(c.Events) != 3 {
+		t.Fatalf("%d events, errors %v", len(c.Events), c.Errs)
 	}
 	var b bytes.Buffer
-	for _, ev := range c.events {
+	for _, ev := range c.Events {
 		line, _ := json.Marshal(struct {
 			ID      string        `json:"id"`
 			Time    string        `json:"time"`
@@ -181,17 +131,7 @@ func TestGolden(t *testing.T) {
 		b.Write(line)
 		b.WriteByte('\n')
 	}
-	path := "testdata/golden.jsonl"
-	if *update {
-		os.WriteFile(path, b.Bytes(), 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("golden mismatch:\ngot\n%s\nwant\n%s", b.Bytes(), want)
-	}
+	sourcetest.Golden(t, "testdata/golden.jsonl", b.Bytes())
 	// Spot checks of what the golden file holds.
 	tests := []struct {
 		i       int
@@ -208,7 +148,7 @@ func TestGolden(t *testing.T) {
 		{2, event.RoleActor, "principal:bob@example.com", event.OutcomeSuccess},
 	}
 	for _, tt := range tests {
-		ev := c.events[tt.i]
+		ev := c.Events[tt.i]
 		found := false
 		for _, r := range ev.Refs {
 			found = found || r.Role == tt.role && r.Entity.ID == tt.id
@@ -217,11 +157,11 @@ func TestGolden(t *testing.T) {
 			t.Errorf("event %d: want %s %q and %q, have %v %q", tt.i, tt.role, tt.id, tt.outcome, ev.Refs, ev.Outcome)
 		}
 	}
-	if got := c.events[2].Time; !got.Equal(time.Date(2026, 1, 5, 18, 6, 0, 5e8, time.UTC)) {
+	if got := c.Events[2].Time; !got.Equal(time.Date(2026, 1, 5, 18, 6, 0, 5e8, time.UTC)) {
 		t.Errorf("time %v", got)
 	}
-	if len(c.events[2].Notes) != 1 {
-		t.Errorf("gce-internal-ip not flagged: %v", c.events[2].Notes)
+	if len(c.Events[2].Notes) != 1 {
+		t.Errorf("gce-internal-ip not flagged: %v", c.Events[2].Notes)
 	}
 }
 
@@ -259,14 +199,8 @@ func TestBadInput(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	b, err := os.ReadFile("testdata/audit.jsonl")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" {
-			f.Add(l)
-		}
+	for _, l := range sourcetest.Lines(f, "testdata/audit.jsonl") {
+		f.Add(l)
 	}
 	rf := RecordFormat(&event.Principals{})
 	flat := jsonrec.NewFlattener()
@@ -282,23 +216,6 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
-type countSink struct{ n, errs int }
-
-func (c *countSink) Event(*event.Event) { c.n++ }
-func (c *countSink) Error(error)        { c.errs++ }
-
-type memReader struct {
-	r   *bytes.Reader
-	off int64
-}
-
-func (m *memReader) Read(p []byte) (int, error) {
-	n, err := m.r.Read(p)
-	m.off += int64(n)
-	return n, err
-}
-func (m *memReader) Offset() int64 { return m.off }
-
 // BenchmarkDecode splits, flattens and normalizes the Panther audit entries
 // (unwrapped, one per line).
 func BenchmarkDecode(b *testing.B) {
@@ -309,29 +226,7 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 	f := source.JSONFormat([]source.RecordFormat{RecordFormat(&event.Principals{})})
-	b.ReportAllocs()
-	cpu0 := cpuTime()
-	b.SetBytes(int64(len(data)))
-	events := 0
-	for b.Loop() {
-		c := &countSink{}
-		if err := f.Decode(context.Background(), &source.Input{Path: "bench", R: &memReader{r: bytes.NewReader(data)}}, c); err != nil || c.errs > 0 {
-			b.Fatal(err, c.errs)
-		}
-		events += c.n
+	if st := sourcetest.BenchmarkFormat(b, f, data); st.Errs > 0 {
+		b.Fatalf("%d record errors", st.Errs)
 	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
-	}
-}
-
-// cpuTime is the CPU time this process has used: the machine is shared, so
-// events per CPU second says more than events per wall-clock second.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

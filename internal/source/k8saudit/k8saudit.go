@@ -26,12 +26,11 @@ const Name = "k8saudit"
 // RecordFormat returns the Kubernetes audit record format. p resolves user
 // names to principals; it must not be nil.
 func RecordFormat(p *event.Principals) source.RecordFormat {
-	x := newExpander()
 	return source.RecordFormat{
 		Name:  Name,
 		Match: Match,
 		Normalize: func(r *jsonrec.Record, ev *event.Event) error {
-			return normalize(p, x, ev)
+			return normalize(p, r, ev)
 		},
 	}
 }

@@ -8,36 +8,14 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 func normalizeAll(t *testing.T, raws []string) []*event.Event {
 	t.Helper()
-	f := RecordFormat(&event.Principals{})
-	fl := jsonrec.NewFlattener()
-	var out []*event.Event
-	for i, raw := range raws {
-		rec := flatten(t, fl, raw)
-		if !f.Match(&rec) {
-			t.Errorf("record %d does not match: %.120s", i, raw)
-			continue
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := f.Normalize(&rec, ev); err != nil {
-			t.Errorf("record %d: %v", i, err)
-			continue
-		}
-		out = append(out, ev)
-	}
-	return out
-}
-
-func summaries(evs []*event.Event) []summary {
-	out := make([]summary, len(evs))
-	for i, ev := range evs {
-		out[i] = summarize(ev)
-	}
-	return out
+	return sourcetest.Normalize(t, RecordFormat(&event.Principals{}), raws)
 }
 
 func hasRef(ev *event.Event, role event.Role, id string) bool {
@@ -50,8 +28,8 @@ func hasRef(ev *event.Event, role event.Role, id string) bool {
 }
 
 func TestFixturesGolden(t *testing.T) {
-	evs := normalizeAll(t, fixtureLines(t, "fixtures.jsonl"))
-	golden(t, "fixtures.golden", summaries(evs))
+	evs := normalizeAll(t, sourcetest.Lines(t, "testdata/fixtures.jsonl"))
+	sourcetest.GoldenJSON(t, "testdata/fixtures.golden", sourcetest.Summaries(evs))
 }
 
 func TestBrokenAKSLog(t *testing.T) {
@@ -71,14 +49,14 @@ func TestBrokenAKSLog(t *testing.T) {
 // TestFalcoTraces reads Falco's k8s audit test traces, one event per file,
 // and checks each shows what its Falco rule looks for.
 func TestFalcoTraces(t *testing.T) {
-	dir := filepath.Join(corpora(t), "k8s-audit", "falco-trace-files")
+	dir := filepath.Join(sourcetest.Corpora(t), "k8s-audit", "falco-trace-files")
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no traces in %s: %v", dir, err)
 	}
 	sort.Strings(files)
 	byName := map[string]*event.Event{}
-	var all []summary
+	var all []sourcetest.Summary
 	for _, path := range files {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -93,9 +71,9 @@ func TestFalcoTraces(t *testing.T) {
 			t.Fatalf("%s: %d events", path, len(evs))
 		}
 		byName[filepath.Base(path)] = evs[0]
-		all = append(all, summarize(evs[0]))
+		all = append(all, sourcetest.Summarize(evs[0]))
 	}
-	golden(t, "falco.golden", all)
+	sourcetest.GoldenJSON(t, "testdata/falco.golden", all)
 
 	for _, tc := range []struct {
 		file  string
@@ -122,7 +100,7 @@ func TestFalcoTraces(t *testing.T) {
 			continue
 		}
 		if !tc.check(ev) {
-			t.Errorf("%s: unexpected event %+v", tc.file, summarize(ev))
+			t.Errorf("%s: unexpected event %+v", tc.file, sourcetest.Summarize(ev))
 		}
 	}
 }
@@ -132,7 +110,7 @@ func TestFalcoTraces(t *testing.T) {
 // records (other formats). Which is which is decided here with
 // encoding/json; every audit event must be read, nothing else matched.
 func TestPantherEKS(t *testing.T) {
-	raws := pantherLogs(t, filepath.Join(corpora(t), "panther", "rule_tests", "Amazon.EKS.Audit.jsonl"))
+	raws := sourcetest.PantherLogs(t, filepath.Join(sourcetest.Corpora(t), "panther", "rule_tests", "Amazon.EKS.Audit.jsonl"))
 	var mine, others []string
 	var aks int
 	for _, raw := range raws {
@@ -162,7 +140,7 @@ func TestPantherEKS(t *testing.T) {
 	}
 	fl := jsonrec.NewFlattener()
 	for _, raw := range others {
-		if rec := flatten(t, fl, raw); Match(&rec) {
+		if rec := sourcetest.Flatten(t, fl, raw); Match(&rec) {
 			t.Errorf("matches a record of another format: %.120s", raw)
 		}
 	}
@@ -180,7 +158,7 @@ func TestPantherEKS(t *testing.T) {
 	}
 	t.Logf("%d records: %d audit events (%d from AKS), %d others; %d with user, %d with AWS credential, %d with target",
 		len(raws), len(evs), aks, len(others), users, creds, targets)
-	golden(t, "panther.golden", summaries([]*event.Event{evs[0], evs[21], evs[25]}))
+	sourcetest.GoldenJSON(t, "testdata/panther.golden", sourcetest.Summaries([]*event.Event{evs[0], evs[21], evs[25]}))
 }
 
 func TestMatch(t *testing.T) {
@@ -198,13 +176,7 @@ func TestMatch(t *testing.T) {
 		{"wrapped", `{"log":{"kind":"Event","verb":"get"}}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, err := jsonrec.NewFlattener().Flatten(tc.raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := Match(&rec); got != tc.want {
-				t.Errorf("Match = %v, want %v", got, tc.want)
-			}
+			sourcetest.CheckMatch(t, Match, tc.raw, tc.want)
 		})
 	}
 }
@@ -228,27 +200,13 @@ func TestOutcome(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, l := range fixtureLines(f, "fixtures.jsonl") {
-		f.Add(l)
-	}
-	rf := RecordFormat(&event.Principals{})
-	f.Fuzz(func(t *testing.T, raw string) {
-		rec, err := jsonrec.NewFlattener().Flatten(raw)
-		if err != nil {
-			return
-		}
-		rf.Match(&rec)
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			return
-		}
-		checkEvent(t, ev)
-	})
+	// A matching record may be rejected: AKS's properties.log must be JSON.
+	sourcetest.FuzzRecordFormat(f, RecordFormat(&event.Principals{}), false, sourcetest.Lines(f, "testdata/fixtures.jsonl"))
 }
 
 func BenchmarkNormalize(b *testing.B) {
-	dir := corpora(b)
-	all := pantherLogs(b, filepath.Join(dir, "panther", "rule_tests", "Amazon.EKS.Audit.jsonl"))
+	dir := sourcetest.Corpora(b)
+	all := sourcetest.PantherLogs(b, filepath.Join(dir, "panther", "rule_tests", "Amazon.EKS.Audit.jsonl"))
 	files, _ := filepath.Glob(filepath.Join(dir, "k8s-audit", "falco-trace-files", "*.json"))
 	for _, path := range files {
 		buf, err := os.ReadFile(path)
@@ -257,29 +215,13 @@ func BenchmarkNormalize(b *testing.B) {
 		}
 		all = append(all, string(buf))
 	}
+	// Only audit events: the EKS tests hold GKE and Azure activity records too.
 	fl := jsonrec.NewFlattener()
 	var raws []string
-	var size int64
 	for _, r := range all {
 		if rec, err := fl.Flatten(r); err == nil && Match(&rec) {
 			raws = append(raws, r)
-			size += int64(len(r))
 		}
 	}
-	rf := RecordFormat(&event.Principals{})
-	b.SetBytes(size / int64(len(raws)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cpuClock()
-	for i := 0; i < b.N; i++ {
-		rec, err := fl.Flatten(raws[i%len(raws)])
-		if err != nil || !rf.Match(&rec) {
-			b.Fatalf("record %d: %v", i%len(raws), err)
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportRates(b, cpu0)
+	sourcetest.BenchmarkRecords(b, []source.RecordFormat{RecordFormat(&event.Principals{})}, raws)
 }

@@ -4,46 +4,31 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/cloudtrail"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/timestamp"
 )
 
-// expander parses the audit event AKS writes as JSON text in
-// properties.log. It keeps Flatteners in a pool, so a RecordFormat may be
-// used from many goroutines.
-type expander struct {
-	pool sync.Pool
-}
-
-func newExpander() *expander {
-	return &expander{pool: sync.Pool{New: func() any { return jsonrec.NewFlattener() }}}
-}
-
-// expand appends the fields of properties.log at the top level, where a
-// native audit event has them ("verb", "objectRef.resource", ...). The
-// record is nothing without them, so a log that is not JSON is an error.
-func (x *expander) expand(ev *event.Event) error {
-	log := ev.Value("properties.log")
+// expand appends the fields of properties.log, the audit event AKS writes
+// as JSON text, at the top level, where a native audit event has them
+// ("verb", "objectRef.resource", ...). The record is nothing without them,
+// so a log that is not JSON is an error.
+func expand(r *jsonrec.Record, ev *event.Event) error {
+	log := r.Value("properties.log")
 	if log == "" {
 		return nil
 	}
-	fl := x.pool.Get().(*jsonrec.Flattener)
-	defer x.pool.Put(fl)
-	before := len(ev.Fields)
-	out, err := fl.AppendFields(ev.Fields, log, "")
-	if err != nil {
-		ev.Fields = out[:before]
+	if err := r.Expand(log, ""); err != nil {
 		return fmt.Errorf("parsing properties.log: %w", err)
 	}
-	ev.Fields = out
+	ev.Fields = r.Fields
 	return nil
 }
 
-// maxSubjects bounds how many role binding subjects become references.
-const maxSubjects = 16
-
+// subject is one of a role binding's subjects; the first 16 become
+// references.
 type subject struct{ kind, name, namespace string }
 
 // view holds the values Normalize uses, read in one pass.
@@ -57,16 +42,7 @@ type view struct {
 	requestName, responseName, cluster             string
 	code, status, decision                         string
 	roleKind, roleName                             string
-	subjects                                       [maxSubjects]subject
-	nSubjects                                      int
-	cur                                            subject
-	curSet                                         bool
-}
-
-func set(dst *string, v string) {
-	if *dst == "" {
-		*dst = v
-	}
+	subjects                                       jsonrec.List[subject]
 }
 
 func (w *view) read(fields []event.Field) {
@@ -77,90 +53,72 @@ func (w *view) read(fields []event.Field) {
 		}
 		switch fields[i].Key {
 		case "auditID":
-			set(&w.auditID, v)
+			jsonrec.SetFirst(&w.auditID, v)
 		case "stage":
-			set(&w.stage, v)
+			jsonrec.SetFirst(&w.stage, v)
 		case "verb":
-			set(&w.verb, v)
+			jsonrec.SetFirst(&w.verb, v)
 		case "stageTimestamp":
-			set(&w.stageTime, v)
+			jsonrec.SetFirst(&w.stageTime, v)
 		case "requestReceivedTimestamp":
-			set(&w.received, v)
+			jsonrec.SetFirst(&w.received, v)
 		case "timestamp":
-			set(&w.stamp, v)
+			jsonrec.SetFirst(&w.stamp, v)
 		case "metadata.creationTimestamp":
-			set(&w.created, v)
+			jsonrec.SetFirst(&w.created, v)
 		case "time":
-			set(&w.outerTime, v)
+			jsonrec.SetFirst(&w.outerTime, v)
 		case "user.username":
-			set(&w.user, v)
+			jsonrec.SetFirst(&w.user, v)
 		case "user.extra.arn":
-			set(&w.arn, v)
+			jsonrec.SetFirst(&w.arn, v)
 		case "user.extra.canonicalArn":
-			set(&w.canonicalARN, v)
+			jsonrec.SetFirst(&w.canonicalARN, v)
 		case "user.extra.accessKeyId":
-			set(&w.accessKey, v)
+			jsonrec.SetFirst(&w.accessKey, v)
 		case "user.extra.authentication.kubernetes.io/credential-id":
-			set(&w.credentialID, v)
+			jsonrec.SetFirst(&w.credentialID, v)
 		case "impersonatedUser.username":
-			set(&w.impersonate, v)
+			jsonrec.SetFirst(&w.impersonate, v)
 		case "sourceIPs":
-			set(&w.sourceIP, v)
+			jsonrec.SetFirst(&w.sourceIP, v)
 		case "objectRef.resource":
-			set(&w.resource, v)
+			jsonrec.SetFirst(&w.resource, v)
 		case "objectRef.namespace":
-			set(&w.namespace, v)
+			jsonrec.SetFirst(&w.namespace, v)
 		case "objectRef.name":
-			set(&w.name, v)
+			jsonrec.SetFirst(&w.name, v)
 		case "objectRef.subresource":
-			set(&w.subresource, v)
+			jsonrec.SetFirst(&w.subresource, v)
 		case "requestObject.metadata.name":
-			set(&w.requestName, v)
+			jsonrec.SetFirst(&w.requestName, v)
 		case "responseObject.metadata.name":
-			set(&w.responseName, v)
+			jsonrec.SetFirst(&w.responseName, v)
 		case "resourceId":
-			set(&w.cluster, v)
+			jsonrec.SetFirst(&w.cluster, v)
 		case "responseStatus.code":
-			set(&w.code, v)
+			jsonrec.SetFirst(&w.code, v)
 		case "responseStatus.status":
-			set(&w.status, v)
+			jsonrec.SetFirst(&w.status, v)
 		case "annotations.authorization.k8s.io/decision":
-			set(&w.decision, v)
+			jsonrec.SetFirst(&w.decision, v)
 		case "requestObject.roleRef.kind":
-			set(&w.roleKind, v)
+			jsonrec.SetFirst(&w.roleKind, v)
 		case "requestObject.roleRef.name":
-			set(&w.roleName, v)
+			jsonrec.SetFirst(&w.roleName, v)
 		case "requestObject.subjects.kind":
-			w.subjectField(&w.cur.kind, v)
+			w.subjects.Set(&w.subjects.Cur.kind, v)
 		case "requestObject.subjects.name":
-			w.subjectField(&w.cur.name, v)
+			w.subjects.Set(&w.subjects.Cur.name, v)
 		case "requestObject.subjects.namespace":
-			w.subjectField(&w.cur.namespace, v)
+			w.subjects.Set(&w.subjects.Cur.namespace, v)
 		}
 	}
-	w.flushSubject()
+	w.subjects.Flush()
 }
 
-// subjectField sets one field of the current subject. Lists flatten to
-// repeated keys, so a key seen twice starts the next element.
-func (w *view) subjectField(dst *string, v string) {
-	if *dst != "" {
-		w.flushSubject()
-	}
-	*dst = v
-	w.curSet = true
-}
-
-func (w *view) flushSubject() {
-	if w.curSet && w.nSubjects < maxSubjects {
-		w.subjects[w.nSubjects] = w.cur
-		w.nSubjects++
-	}
-	w.cur, w.curSet = subject{}, false
-}
-
-func normalize(p *event.Principals, x *expander, ev *event.Event) error {
-	if err := x.expand(ev); err != nil {
+func normalize(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
+	if err := expand(r, ev); err != nil {
 		return err
 	}
 	var w view
@@ -174,7 +132,7 @@ func normalize(p *event.Principals, x *expander, ev *event.Event) error {
 		}
 		ev.ID = event.NewID(Name, w.auditID, w.stage)
 	}
-	recordTime(ev, w.stageTime, w.received, w.stamp, w.created, w.outerTime)
+	timestamp.SetTime(ev, w.stageTime, w.received, w.stamp, w.created, w.outerTime)
 	ev.Class, ev.Action = classify(w.verb, w.resource, w.subresource)
 	ev.Outcome = outcome(w.code, w.status, w.decision)
 
@@ -189,7 +147,7 @@ func normalize(p *event.Principals, x *expander, ev *event.Event) error {
 	} else {
 		ev.AddRef(event.RoleUser, p.Name(w.user))
 	}
-	if role, session := assumedRoleARN(iam); role != "" {
+	if role, session := cloudtrail.AssumedRoleARN(iam); role != "" {
 		ev.AddRef(event.RoleActor, p.Cloud(role))
 		if looksLikeLogin(session) {
 			ev.AddRef(event.RoleUser, p.Name(session))
@@ -227,29 +185,11 @@ func normalize(p *event.Principals, x *expander, ev *event.Event) error {
 			roles, ns = "roles", w.namespace
 		}
 		ev.AddRef(event.RoleTarget, object(scope, ns, roles, w.roleName))
-		for i := 0; i < w.nSubjects; i++ {
-			addSubject(p, ev, scope, &w.subjects[i])
+		for i := range w.subjects.Items() {
+			addSubject(p, ev, scope, &w.subjects.Items()[i])
 		}
 	}
 	return nil
-}
-
-// assumedRoleARN returns the role ARN and session name of an assumed-role
-// ARN ("arn:aws:sts::1:assumed-role/R/s" gives "arn:aws:iam::1:role/R"
-// and "s"), as package cloudtrail names them; "" for other ARNs.
-func assumedRoleARN(arn string) (role, session string) {
-	const marker = ":assumed-role/"
-	i := strings.Index(arn, marker)
-	if i < 0 || !strings.HasPrefix(arn, "arn:") {
-		return "", ""
-	}
-	rest := arn[i+len(marker):]
-	j := strings.LastIndexByte(rest, '/')
-	parts := strings.SplitN(arn[:i], ":", 5) // arn, partition, service, region, account
-	if j < 0 || len(parts) != 5 {
-		return "", ""
-	}
-	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + rest[:j], rest[j+1:]
 }
 
 // looksLikeLogin reports whether a session name is a person's login (an
@@ -337,28 +277,4 @@ func outcome(code, status, decision string) event.Outcome {
 		}
 	}
 	return event.OutcomeUnknown
-}
-
-// recordTime sets ev.Time from the first parsable of times.
-func recordTime(ev *event.Event, times ...string) {
-	for _, s := range times {
-		if s == "" {
-			continue
-		}
-		if t, ok := parseTime(s); ok {
-			ev.Time = t
-			return
-		}
-		ev.Notes = append(ev.Notes, "unparsable time "+quote(s))
-	}
-	if ev.Time.IsZero() {
-		ev.Notes = append(ev.Notes, "no record time")
-	}
-}
-
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return `"` + s + `"`
 }

@@ -1,7 +1,6 @@
 package m365_test
 
 import (
-	"archive/zip"
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
@@ -20,6 +19,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/source/m365"
 	"github.com/causeway-soc/causeway/internal/source/mde"
 	"github.com/causeway-soc/causeway/internal/source/okta"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // identityFormats are the record formats of the identity, SaaS and
@@ -92,7 +92,7 @@ func TestSamePersonSamePrincipal(t *testing.T) {
 // admin appears in the Entra audit log, the mailbox audit and Defender's
 // tables under one principal id.
 func TestGoldenSAMLPrincipal(t *testing.T) {
-	dir := filepath.Join(corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess")
+	dir := filepath.Join(sourcetest.Corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess")
 	formats := identityFormats(&event.Principals{})
 	seen := map[string]map[string]int{} // principal id -> format -> events
 	for file, want := range map[string]string{
@@ -100,7 +100,7 @@ func TestGoldenSAMLPrincipal(t *testing.T) {
 		"OfficeActivityEvents.Zip":       "m365",
 		"Microsoft365DefenderEvents.Zip": "mde",
 	} {
-		for i, raw := range zipLines(t, filepath.Join(dir, file)) {
+		for i, raw := range sourcetest.ZipLines(t, filepath.Join(dir, file)) {
 			ev := normalizeOne(t, formats, raw, want, file+":"+itoa(i))
 			if ev == nil {
 				continue
@@ -125,7 +125,7 @@ func TestGoldenSAMLPrincipal(t *testing.T) {
 // many corpora: each record matches the format its file is known to hold,
 // and no other.
 func TestCorporaExclusive(t *testing.T) {
-	dir := corpora(t)
+	dir := sourcetest.Corpora(t)
 	formats := identityFormats(&event.Principals{})
 	counts := map[string]int{}
 	check := func(raw, want, where string) {
@@ -156,7 +156,7 @@ func TestCorporaExclusive(t *testing.T) {
 		"AADAuditEvents.Zip": "entra_audit", "OfficeActivityEvents.Zip": "m365",
 		"Microsoft365DefenderEvents.Zip": "mde", "WindowsEvents.Zip": "",
 	} {
-		for i, raw := range zipLines(t, filepath.Join(gs, file)) {
+		for i, raw := range sourcetest.ZipLines(t, filepath.Join(gs, file)) {
 			check(raw, want, file+":"+itoa(i))
 		}
 	}
@@ -256,53 +256,6 @@ func fileLines(t testing.TB, path string, max int) []string {
 	return out
 }
 
-func zipLines(t testing.TB, path string) []string {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	var out []string
-	for _, m := range zr.File {
-		rc, err := m.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
-			}
-		}
-	}
-	return out
-}
-
-// corpora returns the shared corpora folder: $CAUSEWAY_CORPORA, else
-// ../shared/corpora next to the module root. It skips the test when absent.
-func corpora(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("CAUSEWAY_CORPORA")
-	if dir == "" {
-		wd, _ := os.Getwd()
-		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared", "corpora")
-				break
-			}
-		}
-	}
-	if fi, err := os.Stat(dir); dir == "" || err != nil || !fi.IsDir() {
-		t.Skipf("corpora not found (set CAUSEWAY_CORPORA): %q", dir)
-	}
-	return dir
-}
-
 func itoa(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
@@ -311,7 +264,7 @@ func itoa(i int) string {
 // BenchmarkMatchForeign measures what the identity formats cost records of
 // other formats (CloudTrail, Zeek, Windows): every Match runs and fails.
 func BenchmarkMatchForeign(b *testing.B) {
-	dir := corpora(b)
+	dir := sourcetest.Corpora(b)
 	var raws []string
 	stratus, _ := filepath.Glob(filepath.Join(dir, "stratus-red-team", "detonation-logs", "*.json"))
 	for _, path := range stratus {
@@ -331,7 +284,7 @@ func BenchmarkMatchForeign(b *testing.B) {
 	for _, path := range zeek {
 		raws = append(raws, fileLines(b, path, 200)...)
 	}
-	raws = append(raws, zipLines(b, filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess", "WindowsEvents.Zip"))...)
+	raws = append(raws, sourcetest.ZipLines(b, filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess", "WindowsEvents.Zip"))...)
 	fl := jsonrec.NewFlattener()
 	recs := make([]jsonrec.Record, 0, len(raws))
 	for _, r := range raws {

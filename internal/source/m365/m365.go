@@ -31,12 +31,11 @@ const Name = "m365"
 // RecordFormat returns the Microsoft 365 audit record format. p resolves
 // user names to principals; it must not be nil.
 func RecordFormat(p *event.Principals) source.RecordFormat {
-	x := newExpander()
 	return source.RecordFormat{
 		Name:  Name,
 		Match: Match,
 		Normalize: func(r *jsonrec.Record, ev *event.Event) error {
-			return normalize(p, x, ev)
+			return normalize(p, r, ev)
 		},
 	}
 }

@@ -7,41 +7,18 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
-	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 func normalizeAll(t *testing.T, raws []string) []*event.Event {
 	t.Helper()
-	f := RecordFormat(&event.Principals{})
-	fl := jsonrec.NewFlattener()
-	var out []*event.Event
-	for i, raw := range raws {
-		rec := flatten(t, fl, raw)
-		if !f.Match(&rec) {
-			t.Errorf("record %d does not match: %.120s", i, raw)
-			continue
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := f.Normalize(&rec, ev); err != nil {
-			t.Errorf("record %d: %v", i, err)
-			continue
-		}
-		out = append(out, ev)
-	}
-	return out
-}
-
-func summaries(evs []*event.Event) []summary {
-	out := make([]summary, len(evs))
-	for i, ev := range evs {
-		out[i] = summarize(ev)
-	}
-	return out
+	return sourcetest.Normalize(t, RecordFormat(&event.Principals{}), raws)
 }
 
 func TestFixturesGolden(t *testing.T) {
-	evs := normalizeAll(t, fixtureLines(t, "fixtures.jsonl"))
-	golden(t, "fixtures.golden", summaries(evs))
+	evs := normalizeAll(t, sourcetest.Lines(t, "testdata/fixtures.jsonl"))
+	sourcetest.GoldenJSON(t, "testdata/fixtures.golden", sourcetest.Summaries(evs))
 	// Records 0 and 5 are one mailbox access, from the API and from
 	// Sentinel's OfficeActivity: one event id, one user, one origin.
 	a, b := evs[0], evs[5]
@@ -63,7 +40,7 @@ func TestFixturesGolden(t *testing.T) {
 // TestPantherCorpus reads Panther's three Microsoft 365 rule-test files:
 // one event per line, none rejected.
 func TestPantherCorpus(t *testing.T) {
-	dir := filepath.Join(corpora(t), "panther", "rule_tests")
+	dir := filepath.Join(sourcetest.Corpora(t), "panther", "rule_tests")
 	for _, name := range []string{
 		"Microsoft365.Audit.AzureActiveDirectory.jsonl",
 		"Microsoft365.Audit.Exchange.jsonl",
@@ -76,7 +53,7 @@ func TestPantherCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			lines := strings.Count(strings.TrimSpace(string(b)), "\n") + 1
-			evs := normalizeAll(t, pantherLogs(t, path))
+			evs := normalizeAll(t, sourcetest.PantherLogs(t, path))
 			if len(evs) != lines {
 				t.Fatalf("%d events of %d lines", len(evs), lines)
 			}
@@ -88,7 +65,7 @@ func TestPantherCorpus(t *testing.T) {
 					t.Errorf("record %s: no user", ev.Source.Record)
 				}
 			}
-			golden(t, strings.TrimSuffix(name, ".jsonl")+".golden", summaries(evs[:1]))
+			sourcetest.GoldenJSON(t, "testdata/"+strings.TrimSuffix(name, ".jsonl")+".golden", sourcetest.Summaries(evs[:1]))
 		})
 	}
 }
@@ -96,12 +73,12 @@ func TestPantherCorpus(t *testing.T) {
 // TestGoldenSAML reads the scenario's OfficeActivity export: the
 // attacker's app reading the victim's mailbox.
 func TestGoldenSAML(t *testing.T) {
-	lines := zipLines(t, filepath.Join(corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess", "OfficeActivityEvents.Zip"))
+	lines := sourcetest.ZipLines(t, filepath.Join(sourcetest.Corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess", "OfficeActivityEvents.Zip"))
 	evs := normalizeAll(t, lines)
 	if len(evs) != len(lines) {
 		t.Fatalf("%d events of %d lines", len(evs), len(lines))
 	}
-	golden(t, "goldensaml.golden", summaries(evs))
+	sourcetest.GoldenJSON(t, "testdata/goldensaml.golden", sourcetest.Summaries(evs))
 }
 
 func TestMatch(t *testing.T) {
@@ -118,13 +95,7 @@ func TestMatch(t *testing.T) {
 		{"mde raw event nested", `{"Timestamp":"x","RawEventData":{"CreationTime":"x","Operation":"x","Workload":"x"}}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, err := jsonrec.NewFlattener().Flatten(tc.raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := Match(&rec); got != tc.want {
-				t.Errorf("Match = %v, want %v", got, tc.want)
-			}
+			sourcetest.CheckMatch(t, Match, tc.raw, tc.want)
 		})
 	}
 }
@@ -147,53 +118,15 @@ func TestStripPort(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, l := range fixtureLines(f, "fixtures.jsonl") {
-		f.Add(l)
-	}
-	rf := RecordFormat(&event.Principals{})
-	f.Fuzz(func(t *testing.T, raw string) {
-		rec, err := jsonrec.NewFlattener().Flatten(raw)
-		if err != nil {
-			return
-		}
-		matched := rf.Match(&rec)
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			if matched {
-				t.Fatalf("matching record rejected: %v", err)
-			}
-			return
-		}
-		checkEvent(t, ev)
-	})
+	sourcetest.FuzzRecordFormat(f, RecordFormat(&event.Principals{}), true, sourcetest.Lines(f, "testdata/fixtures.jsonl"))
 }
 
 func BenchmarkNormalize(b *testing.B) {
-	dir := corpora(b)
+	dir := sourcetest.Corpora(b)
 	var raws []string
 	for _, name := range []string{"AzureActiveDirectory", "Exchange", "SharePoint"} {
-		raws = append(raws, pantherLogs(b, filepath.Join(dir, "panther", "rule_tests", "Microsoft365.Audit."+name+".jsonl"))...)
+		raws = append(raws, sourcetest.PantherLogs(b, filepath.Join(dir, "panther", "rule_tests", "Microsoft365.Audit."+name+".jsonl"))...)
 	}
-	raws = append(raws, zipLines(b, filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess", "OfficeActivityEvents.Zip"))...)
-	var size int64
-	for _, r := range raws {
-		size += int64(len(r))
-	}
-	rf := RecordFormat(&event.Principals{})
-	fl := jsonrec.NewFlattener()
-	b.SetBytes(size / int64(len(raws)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cpuClock()
-	for i := 0; i < b.N; i++ {
-		rec, err := fl.Flatten(raws[i%len(raws)])
-		if err != nil || !rf.Match(&rec) {
-			b.Fatalf("record %d: %v", i%len(raws), err)
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportRates(b, cpu0)
+	raws = append(raws, sourcetest.ZipLines(b, filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess", "OfficeActivityEvents.Zip"))...)
+	sourcetest.BenchmarkRecords(b, []source.RecordFormat{RecordFormat(&event.Principals{})}, raws)
 }

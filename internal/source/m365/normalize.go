@@ -6,6 +6,8 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source/entra"
+	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/timestamp"
 )
 
 // view holds the values Normalize uses, read in one pass over both shapes:
@@ -20,73 +22,69 @@ type view struct {
 	sharedWith                      string
 }
 
-func set(dst *string, v string) {
-	if *dst == "" {
-		*dst = v
-	}
-}
-
 func (w *view) read(fields []event.Field) {
-	var kb keyBuf
+	var kb jsonrec.KeyBuf
 	for i := range fields {
 		f := &fields[i]
-		k := kb.lower(f.Key)
+		k := kb.Lower(f.Key)
 		v := f.Value
 		if k == nil || v == "" {
 			continue
 		}
 		switch string(k) {
 		case "id", "officeid":
-			set(&w.id, v)
+			jsonrec.SetFirst(&w.id, v)
 		case "creationtime":
-			set(&w.created, v)
+			jsonrec.SetFirst(&w.created, v)
 		case "timegenerated":
-			set(&w.generated, v)
+			jsonrec.SetFirst(&w.generated, v)
 		case "operation":
-			set(&w.operation, v)
+			jsonrec.SetFirst(&w.operation, v)
 		case "workload", "officeworkload":
-			set(&w.workload, v)
+			jsonrec.SetFirst(&w.workload, v)
 		case "resultstatus":
-			set(&w.resultStat, v)
+			jsonrec.SetFirst(&w.resultStat, v)
 		case "logonerror":
-			set(&w.logonError, v)
+			jsonrec.SetFirst(&w.logonError, v)
 		case "userid":
-			set(&w.user, v)
+			jsonrec.SetFirst(&w.user, v)
 		case "usertype":
-			set(&w.userType, v)
+			jsonrec.SetFirst(&w.userType, v)
 		case "clientip", "clientipaddress", "client_ipaddress", "actoripaddress":
-			set(&w.ip, v)
+			jsonrec.SetFirst(&w.ip, v)
 		case "appaccesscontext.aadsessionid":
-			set(&w.session, v)
+			jsonrec.SetFirst(&w.session, v)
 		case "sessionid":
-			set(&w.altSession, v)
+			jsonrec.SetFirst(&w.altSession, v)
 		case "clientappid":
-			set(&w.clientApp, v)
+			jsonrec.SetFirst(&w.clientApp, v)
 		case "appid":
-			set(&w.appID, v)
+			jsonrec.SetFirst(&w.appID, v)
 		case "applicationid":
-			set(&w.applicationID, v)
+			jsonrec.SetFirst(&w.applicationID, v)
 		case "mailboxownerupn":
-			set(&w.mailboxOwner, v)
+			jsonrec.SetFirst(&w.mailboxOwner, v)
 		case "objectid", "officeobjectid":
-			set(&w.object, v)
+			jsonrec.SetFirst(&w.object, v)
 		case "sourcefilename":
-			set(&w.fileName, v)
+			jsonrec.SetFirst(&w.fileName, v)
 		case "targetuserorgroupname":
-			set(&w.sharedWith, v)
+			jsonrec.SetFirst(&w.sharedWith, v)
 		}
 	}
 }
 
-func normalize(p *event.Principals, x *expander, ev *event.Event) error {
-	x.expand(ev)
+func normalize(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
+	expand(r, ev)
 	var w view
 	w.read(ev.Fields)
 	if w.id != "" {
 		ev.Source.Record = w.id
 		ev.ID = event.NewID(Name, strings.ToLower(w.id))
 	}
-	recordTime(ev, w.created, w.generated)
+	// CreationTime is UTC without a zone in the API; else the time Log
+	// Analytics stamped.
+	timestamp.SetTime(ev, w.created, w.generated)
 	ev.Class, ev.Action = Classify(w.operation, w.workload)
 	ev.Outcome = outcome(w.resultStat)
 	if w.logonError != "" || strings.EqualFold(w.operation, "UserLoginFailed") {
@@ -127,24 +125,6 @@ func normalize(p *event.Principals, x *expander, ev *event.Event) error {
 		ev.AddRef(event.RoleTargetUser, p.Name(w.sharedWith))
 	}
 	return nil
-}
-
-// recordTime sets ev.Time from CreationTime (UTC without a zone in the
-// API), else the time Log Analytics stamped.
-func recordTime(ev *event.Event, created, generated string) {
-	for _, s := range [...]string{created, generated} {
-		if s == "" {
-			continue
-		}
-		if t, ok := parseTime(s); ok {
-			ev.Time = t
-			return
-		}
-		ev.Notes = append(ev.Notes, "unparsable time "+quote(s))
-	}
-	if ev.Time.IsZero() {
-		ev.Notes = append(ev.Notes, "no record time")
-	}
 }
 
 // outcome reads ResultStatus, which workloads spell differently.
@@ -231,11 +211,4 @@ func Classify(operation, workload string) (event.Class, string) {
 		}
 	}
 	return entra.ClassifyActivity(operation, "")
-}
-
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return `"` + s + `"`
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // countSink counts events per format and keeps errors.
@@ -29,7 +30,7 @@ func (s *countSink) Error(err error) { s.errs = append(s.errs, err) }
 // test envelopes and opens the zips): every record becomes an event of the
 // expected format, and only records of other formats are reported.
 func TestWalker(t *testing.T) {
-	dir := corpora(t)
+	dir := sourcetest.Corpora(t)
 	rt := filepath.Join(dir, "panther", "rule_tests")
 	gs := filepath.Join(dir, "otrf-compound", "GoldenSAMLADFSMailAccess")
 	paths := []string{

@@ -27,12 +27,11 @@ const Name = "mde"
 // RecordFormat returns the advanced hunting record format. p resolves
 // account names to principals; it must not be nil.
 func RecordFormat(p *event.Principals) source.RecordFormat {
-	x := newExpander()
 	return source.RecordFormat{
 		Name:  Name,
 		Match: Match,
 		Normalize: func(r *jsonrec.Record, ev *event.Event) error {
-			return normalize(p, x, ev)
+			return normalize(p, r, ev)
 		},
 	}
 }

@@ -5,36 +5,13 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
-	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 func normalizeAll(t *testing.T, raws []string) []*event.Event {
 	t.Helper()
-	f := RecordFormat(&event.Principals{})
-	fl := jsonrec.NewFlattener()
-	var out []*event.Event
-	for i, raw := range raws {
-		rec := flatten(t, fl, raw)
-		if !f.Match(&rec) {
-			t.Errorf("record %d does not match: %.120s", i, raw)
-			continue
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := f.Normalize(&rec, ev); err != nil {
-			t.Errorf("record %d: %v", i, err)
-			continue
-		}
-		out = append(out, ev)
-	}
-	return out
-}
-
-func summaries(evs []*event.Event) []summary {
-	out := make([]summary, len(evs))
-	for i, ev := range evs {
-		out[i] = summarize(ev)
-	}
-	return out
+	return sourcetest.Normalize(t, RecordFormat(&event.Principals{}), raws)
 }
 
 func refID(ev *event.Event, role event.Role) string {
@@ -43,8 +20,8 @@ func refID(ev *event.Event, role event.Role) string {
 }
 
 func TestFixturesGolden(t *testing.T) {
-	evs := normalizeAll(t, fixtureLines(t, "fixtures.jsonl"))
-	golden(t, "fixtures.golden", summaries(evs))
+	evs := normalizeAll(t, sourcetest.Lines(t, "testdata/fixtures.jsonl"))
+	sourcetest.GoldenJSON(t, "testdata/fixtures.golden", sourcetest.Summaries(evs))
 	// The new process of row 0 is the actor of rows 1 and 2, although the
 	// rows write its creation time with different precision.
 	started := refID(evs[0], event.RoleTarget)
@@ -62,7 +39,7 @@ func TestFixturesGolden(t *testing.T) {
 // of the AD FS key from the DC) and CloudAppEvents (consent and mail
 // access), unioned with empty columns.
 func TestGoldenSAML(t *testing.T) {
-	lines := zipLines(t, filepath.Join(corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess", "Microsoft365DefenderEvents.Zip"))
+	lines := sourcetest.ZipLines(t, filepath.Join(sourcetest.Corpora(t), "otrf-compound", "GoldenSAMLADFSMailAccess", "Microsoft365DefenderEvents.Zip"))
 	evs := normalizeAll(t, lines)
 	if len(evs) != len(lines) {
 		t.Fatalf("%d events of %d lines", len(evs), len(lines))
@@ -78,7 +55,7 @@ func TestGoldenSAML(t *testing.T) {
 	if v := evs[0].Value("AdditionalFields.SearchFilter"); v != "(objectClass=*)" {
 		t.Errorf("AdditionalFields_string not expanded: %q", v)
 	}
-	golden(t, "goldensaml.golden", summaries(evs))
+	sourcetest.GoldenJSON(t, "testdata/goldensaml.golden", sourcetest.Summaries(evs))
 }
 
 func TestMatch(t *testing.T) {
@@ -94,13 +71,7 @@ func TestMatch(t *testing.T) {
 		{"sentinel security event", `{"TimeGenerated":"x","EventID":4624,"Computer":"dc01"}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, err := jsonrec.NewFlattener().Flatten(tc.raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := Match(&rec); got != tc.want {
-				t.Errorf("Match = %v, want %v", got, tc.want)
-			}
+			sourcetest.CheckMatch(t, Match, tc.raw, tc.want)
 		})
 	}
 }
@@ -135,48 +106,10 @@ func TestHelpers(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, l := range fixtureLines(f, "fixtures.jsonl") {
-		f.Add(l)
-	}
-	rf := RecordFormat(&event.Principals{})
-	f.Fuzz(func(t *testing.T, raw string) {
-		rec, err := jsonrec.NewFlattener().Flatten(raw)
-		if err != nil {
-			return
-		}
-		matched := rf.Match(&rec)
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			if matched {
-				t.Fatalf("matching record rejected: %v", err)
-			}
-			return
-		}
-		checkEvent(t, ev)
-	})
+	sourcetest.FuzzRecordFormat(f, RecordFormat(&event.Principals{}), true, sourcetest.Lines(f, "testdata/fixtures.jsonl"))
 }
 
 func BenchmarkNormalize(b *testing.B) {
-	raws := zipLines(b, filepath.Join(corpora(b), "otrf-compound", "GoldenSAMLADFSMailAccess", "Microsoft365DefenderEvents.Zip"))
-	var size int64
-	for _, r := range raws {
-		size += int64(len(r))
-	}
-	rf := RecordFormat(&event.Principals{})
-	fl := jsonrec.NewFlattener()
-	b.SetBytes(size / int64(len(raws)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cpuClock()
-	for i := 0; i < b.N; i++ {
-		rec, err := fl.Flatten(raws[i%len(raws)])
-		if err != nil || !rf.Match(&rec) {
-			b.Fatalf("record %d: %v", i%len(raws), err)
-		}
-		ev := &event.Event{Fields: rec.Fields}
-		if err := rf.Normalize(&rec, ev); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportRates(b, cpu0)
+	raws := sourcetest.ZipLines(b, filepath.Join(sourcetest.Corpora(b), "otrf-compound", "GoldenSAMLADFSMailAccess", "Microsoft365DefenderEvents.Zip"))
+	sourcetest.BenchmarkRecords(b, []source.RecordFormat{RecordFormat(&event.Principals{})}, raws)
 }

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/jsonrec"
 	"github.com/causeway-soc/causeway/internal/source/m365"
+	"github.com/causeway-soc/causeway/internal/source/timestamp"
 )
 
 // view holds the columns Normalize uses, read in one pass. Empty strings
@@ -25,12 +27,6 @@ type view struct {
 	rawWorkload, rawResult, mailboxOwner                     string
 }
 
-func set(dst *string, v string) {
-	if *dst == "" {
-		*dst = v
-	}
-}
-
 func (w *view) read(fields []event.Field) {
 	for i := range fields {
 		k, v := fields[i].Key, fields[i].Value
@@ -40,112 +36,113 @@ func (w *view) read(fields []event.Field) {
 		k = strings.TrimPrefix(k, "properties.")
 		switch k {
 		case "Timestamp":
-			set(&w.stamp, v)
+			jsonrec.SetFirst(&w.stamp, v)
 		case "TimeGenerated", "time":
-			set(&w.generated, v)
+			jsonrec.SetFirst(&w.generated, v)
 		case "ReportId", "ReportId_long", "ReportId_string":
-			set(&w.reportID, v)
+			jsonrec.SetFirst(&w.reportID, v)
 		case "Type":
-			set(&w.table, v)
+			jsonrec.SetFirst(&w.table, v)
 		case "category":
-			set(&w.table, strings.TrimPrefix(v, "AdvancedHunting-"))
+			jsonrec.SetFirst(&w.table, strings.TrimPrefix(v, "AdvancedHunting-"))
 		case "ActionType":
-			set(&w.actionType, v)
+			jsonrec.SetFirst(&w.actionType, v)
 		case "DeviceName":
-			set(&w.device, v)
+			jsonrec.SetFirst(&w.device, v)
 		case "DeviceId":
-			set(&w.deviceID, v)
+			jsonrec.SetFirst(&w.deviceID, v)
 		case "InitiatingProcessId":
-			set(&w.ipID, v)
+			jsonrec.SetFirst(&w.ipID, v)
 		case "InitiatingProcessCreationTime":
-			set(&w.ipStart, v)
+			jsonrec.SetFirst(&w.ipStart, v)
 		case "InitiatingProcessFolderPath":
-			set(&w.ipPath, v)
+			jsonrec.SetFirst(&w.ipPath, v)
 		case "InitiatingProcessFileName":
-			set(&w.ipFile, v)
+			jsonrec.SetFirst(&w.ipFile, v)
 		case "InitiatingProcessAccountUpn":
-			set(&w.ipUPN, v)
+			jsonrec.SetFirst(&w.ipUPN, v)
 		case "InitiatingProcessAccountDomain":
-			set(&w.ipDomain, v)
+			jsonrec.SetFirst(&w.ipDomain, v)
 		case "InitiatingProcessAccountName":
-			set(&w.ipName, v)
+			jsonrec.SetFirst(&w.ipName, v)
 		case "InitiatingProcessLogonId":
-			set(&w.ipLogon, v)
+			jsonrec.SetFirst(&w.ipLogon, v)
 		case "InitiatingProcessParentId":
-			set(&w.ipParentID, v)
+			jsonrec.SetFirst(&w.ipParentID, v)
 		case "InitiatingProcessParentCreationTime":
-			set(&w.ipParentStart, v)
+			jsonrec.SetFirst(&w.ipParentStart, v)
 		case "InitiatingProcessParentFileName":
-			set(&w.ipParentFile, v)
+			jsonrec.SetFirst(&w.ipParentFile, v)
 		case "ProcessId":
-			set(&w.pid, v)
+			jsonrec.SetFirst(&w.pid, v)
 		case "ProcessCreationTime":
-			set(&w.pStart, v)
+			jsonrec.SetFirst(&w.pStart, v)
 		case "FolderPath":
-			set(&w.path, v)
+			jsonrec.SetFirst(&w.path, v)
 		case "FileName":
-			set(&w.file, v)
+			jsonrec.SetFirst(&w.file, v)
 		case "AccountUpn":
-			set(&w.upn, v)
+			jsonrec.SetFirst(&w.upn, v)
 		case "AccountDomain":
-			set(&w.domain, v)
+			jsonrec.SetFirst(&w.domain, v)
 		case "AccountName":
-			set(&w.name, v)
+			jsonrec.SetFirst(&w.name, v)
 		case "AccountSid":
-			set(&w.sid, v)
+			jsonrec.SetFirst(&w.sid, v)
 		case "LogonId":
-			set(&w.logonID, v)
+			jsonrec.SetFirst(&w.logonID, v)
 		case "RemoteIP":
-			set(&w.remoteIP, v)
+			jsonrec.SetFirst(&w.remoteIP, v)
 		case "RemotePort":
-			set(&w.remotePort, v)
+			jsonrec.SetFirst(&w.remotePort, v)
 		case "LocalIP":
-			set(&w.localIP, v)
+			jsonrec.SetFirst(&w.localIP, v)
 		case "LocalPort":
-			set(&w.localPort, v)
+			jsonrec.SetFirst(&w.localPort, v)
 		case "RemoteUrl":
-			set(&w.remoteURL, v)
+			jsonrec.SetFirst(&w.remoteURL, v)
 		case "RegistryKey":
-			set(&w.regKey, v)
+			jsonrec.SetFirst(&w.regKey, v)
 		case "RegistryValueName":
-			set(&w.regValue, v)
+			jsonrec.SetFirst(&w.regValue, v)
 		case "IPAddress":
-			set(&w.ip, v)
+			jsonrec.SetFirst(&w.ip, v)
 		case "Port":
-			set(&w.port, v)
+			jsonrec.SetFirst(&w.port, v)
 		case "DestinationIPAddress":
-			set(&w.dstIP, v)
+			jsonrec.SetFirst(&w.dstIP, v)
 		case "DestinationPort":
-			set(&w.dstPort, v)
+			jsonrec.SetFirst(&w.dstPort, v)
 		case "DestinationDeviceName":
-			set(&w.dstDevice, v)
+			jsonrec.SetFirst(&w.dstDevice, v)
 		case "Application":
-			set(&w.app, v)
+			jsonrec.SetFirst(&w.app, v)
 		case "ApplicationId":
-			set(&w.appID, v)
+			jsonrec.SetFirst(&w.appID, v)
 		case "OAuthAppId":
-			set(&w.oauthApp, v)
+			jsonrec.SetFirst(&w.oauthApp, v)
 		case "AppId":
-			set(&w.resourceApp, v)
+			jsonrec.SetFirst(&w.resourceApp, v)
 		case "UserId":
-			set(&w.userID, v)
+			jsonrec.SetFirst(&w.userID, v)
 		case "RawEventData.UserId":
-			set(&w.rawUser, v)
+			jsonrec.SetFirst(&w.rawUser, v)
 		case "RawEventData.Workload":
-			set(&w.rawWorkload, v)
+			jsonrec.SetFirst(&w.rawWorkload, v)
 		case "RawEventData.ResultStatus":
-			set(&w.rawResult, v)
+			jsonrec.SetFirst(&w.rawResult, v)
 		case "RawEventData.MailboxOwnerUPN":
-			set(&w.mailboxOwner, v)
+			jsonrec.SetFirst(&w.mailboxOwner, v)
 		}
 	}
 }
 
-func normalize(p *event.Principals, x *expander, ev *event.Event) error {
-	x.expand(ev)
+func normalize(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
+	expand(r, ev)
 	var w view
 	w.read(ev.Fields)
-	recordTime(ev, w.stamp, w.generated)
+	// Timestamp, else the export's own time.
+	timestamp.SetTime(ev, w.stamp, w.generated)
 	if w.reportID != "" {
 		// ReportId repeats across devices and time: the row is identified by
 		// device, time and ReportId together.
@@ -271,7 +268,7 @@ func process(host event.Entity, pid, start, path, file string) event.Entity {
 	if err != nil || start == "" {
 		return event.Entity{}
 	}
-	if t, ok := parseTime(start); ok {
+	if t, ok := timestamp.Parse(start); ok {
 		start = t.Format(time.RFC3339Nano)
 	}
 	image := fullPath(path, file)
@@ -330,28 +327,4 @@ func hostOf(u string) string {
 		u = u[:i]
 	}
 	return u
-}
-
-// recordTime sets ev.Time from Timestamp, else the export's own time.
-func recordTime(ev *event.Event, times ...string) {
-	for _, s := range times {
-		if s == "" {
-			continue
-		}
-		if t, ok := parseTime(s); ok {
-			ev.Time = t
-			return
-		}
-		ev.Notes = append(ev.Notes, "unparsable time "+quote(s))
-	}
-	if ev.Time.IsZero() {
-		ev.Notes = append(ev.Notes, "no record time")
-	}
-}
-
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return `"` + s + `"`
 }

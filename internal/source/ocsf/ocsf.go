@@ -28,6 +28,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/timestamp"
 )
 
 // FormatName names the format in events and errors.
@@ -126,24 +127,10 @@ func eventTime(ms, dt string) (time.Time, error) {
 	if ms == "" {
 		return time.Time{}, fmt.Errorf("record has no time")
 	}
-	if f, err := strconv.ParseFloat(ms, 64); err == nil {
-		switch {
-		case f > 1e17: // nanoseconds
-			return time.Unix(0, int64(f)).UTC(), nil
-		case f > 1e14: // microseconds
-			return time.UnixMicro(int64(f)).UTC(), nil
-		case f > 1e11: // milliseconds, as the schema says
-			return time.UnixMilli(int64(f)).UTC(), nil
-		default: // seconds
-			sec := int64(f)
-			return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339Nano, ms); err == nil {
-		return t.UTC(), nil
-	}
-	// Exports that flattened the time to text in UTC ("2022-06-25 00:27:53").
-	if t, err := time.Parse("2006-01-02 15:04:05.999999999", ms); err == nil {
+	// Epoch milliseconds as the schema says (or seconds, micro- or
+	// nanoseconds), RFC 3339, or exports that flattened the time to text in
+	// UTC ("2022-06-25 00:27:53").
+	if t, ok := timestamp.ParseAs(ms, timestamp.Epoch|timestamp.RFC3339|timestamp.Space); ok {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("parsing time %q: not epoch milliseconds, RFC 3339 or a UTC date and time", truncate(ms, 40))

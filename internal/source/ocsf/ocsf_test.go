@@ -5,45 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-type collect struct {
-	events []*event.Event
-	errs   []error
-}
-
-func (c *collect) Event(ev *event.Event) { c.events = append(c.events, ev) }
-func (c *collect) Error(err error)       { c.errs = append(c.errs, err) }
-
-type memReader struct {
-	r   *bytes.Reader
-	off int64
-}
-
-func (m *memReader) Read(p []byte) (int, error) {
-	n, err := m.r.Read(p)
-	m.off += int64(n)
-	return n, err
-}
-func (m *memReader) Offset() int64 { return m.off }
-
-func decode(t testing.TB, data []byte) *collect {
+func decode(t testing.TB, data []byte) *sourcetest.Sink {
 	t.Helper()
-	c := &collect{}
+	c := &sourcetest.Sink{}
 	f := source.JSONFormat([]source.RecordFormat{RecordFormat(&event.Principals{Domains: map[string]string{"CORP": "corp.example.com"}})})
-	if err := f.Decode(context.Background(), &source.Input{Path: "events.jsonl", R: &memReader{r: bytes.NewReader(data)}}, c); err != nil {
+	if err := f.Decode(context.Background(), sourcetest.Input("events.jsonl", data), c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -56,11 +33,11 @@ func TestGolden(t *testing.T) {
 	}
 	c := decode(t, data)
 	want := bytes.Count(data, []byte("\n"))
-	if len(c.errs) > 0 || len(c.events) != want {
-		t.Fatalf("%d events (want %d), errors %v", len(c.events), want, c.errs)
+	if len(c.Errs) > 0 || len(c.Events) != want {
+		t.Fatalf("%d events (want %d), errors %v", len(c.Events), want, c.Errs)
 	}
 	var b bytes.Buffer
-	for _, ev := range c.events {
+	for _, ev := range c.Events {
 		line, _ := json.Marshal(struct {
 			ID       string        `json:"id"`
 			Time     string        `json:"time"`
@@ -75,19 +52,7 @@ func TestGolden(t *testing.T) {
 		b.Write(line)
 		b.WriteByte('\n')
 	}
-	const path = "testdata/golden.jsonl"
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	golden, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(b.Bytes(), golden) {
-		t.Errorf("golden mismatch:\ngot\n%s\nwant\n%s", b.Bytes(), golden)
-	}
+	sourcetest.Golden(t, "testdata/golden.jsonl", b.Bytes())
 
 	tests := []struct {
 		i      int
@@ -119,7 +84,7 @@ func TestGolden(t *testing.T) {
 		{8, event.ClassOther, "create", event.RoleUser, "principal:admin@example.com"},
 	}
 	for _, tt := range tests {
-		ev := c.events[tt.i]
+		ev := c.Events[tt.i]
 		found := false
 		for _, r := range ev.Refs {
 			found = found || r.Role == tt.role && r.Entity.ID == tt.id
@@ -128,16 +93,16 @@ func TestGolden(t *testing.T) {
 			t.Errorf("event %d: %s/%s refs %v; want %s/%s with %s %q", tt.i, ev.Class, ev.Action, ev.Refs, tt.class, tt.action, tt.role, tt.id)
 		}
 	}
-	if ev := c.events[2]; ev.BytesIn != 48000 || ev.BytesOut != 1200 || ev.Outcome != event.OutcomeSuccess {
+	if ev := c.Events[2]; ev.BytesIn != 48000 || ev.BytesOut != 1200 || ev.Outcome != event.OutcomeSuccess {
 		t.Errorf("network event: in %d out %d outcome %q", ev.BytesIn, ev.BytesOut, ev.Outcome)
 	}
-	if ev := c.events[5]; ev.Outcome != event.OutcomeFailure {
+	if ev := c.Events[5]; ev.Outcome != event.OutcomeFailure {
 		t.Errorf("failed logon has outcome %q", ev.Outcome)
 	}
-	if got := c.events[0].Time; !got.Equal(time.UnixMilli(1767607200123)) {
+	if got := c.Events[0].Time; !got.Equal(time.UnixMilli(1767607200123)) {
 		t.Errorf("time %v", got)
 	}
-	if !c.events[8].ID.IsZero() && c.events[8].ID == c.events[7].ID {
+	if !c.Events[8].ID.IsZero() && c.Events[8].ID == c.Events[7].ID {
 		t.Error("ids collide")
 	}
 }
@@ -161,10 +126,10 @@ func TestBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := decode(t, []byte(tt.in))
-			if len(c.events) != tt.events || len(c.errs) != tt.errs {
-				t.Fatalf("%d events, errors %v; want %d, %d", len(c.events), c.errs, tt.events, tt.errs)
+			if len(c.Events) != tt.events || len(c.Errs) != tt.errs {
+				t.Fatalf("%d events, errors %v; want %d, %d", len(c.Events), c.Errs, tt.events, tt.errs)
 			}
-			for _, err := range c.errs {
+			for _, err := range c.Errs {
 				var se *source.Error
 				if !errors.As(err, &se) || se.Offset < 0 {
 					t.Errorf("error without offset: %v", err)
@@ -178,14 +143,8 @@ func TestBadInput(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	b, err := os.ReadFile("testdata/events.jsonl")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" {
-			f.Add(l)
-		}
+	for _, l := range sourcetest.Lines(f, "testdata/events.jsonl") {
+		f.Add(l)
 	}
 	rf := RecordFormat(&event.Principals{})
 	flat := jsonrec.NewFlattener()
@@ -201,11 +160,6 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
-type countSink struct{ n, errs int }
-
-func (c *countSink) Event(*event.Event) { c.n++ }
-func (c *countSink) Error(error)        { c.errs++ }
-
 // BenchmarkDecode splits, flattens and normalizes the fixture events (no
 // OCSF data is in the corpora), repeated to 9,000 records.
 func BenchmarkDecode(b *testing.B) {
@@ -215,29 +169,7 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	data := bytes.Repeat(one, 1000)
 	f := source.JSONFormat([]source.RecordFormat{RecordFormat(&event.Principals{})})
-	b.ReportAllocs()
-	cpu0 := cpuTime()
-	b.SetBytes(int64(len(data)))
-	events := 0
-	for b.Loop() {
-		c := &countSink{}
-		if err := f.Decode(context.Background(), &source.Input{Path: "bench", R: &memReader{r: bytes.NewReader(data)}}, c); err != nil || c.errs > 0 {
-			b.Fatal(err, c.errs)
-		}
-		events += c.n
+	if st := sourcetest.BenchmarkFormat(b, f, data); st.Errs > 0 {
+		b.Fatalf("%d record errors", st.Errs)
 	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
-	}
-}
-
-// cpuTime is the CPU time this process has used: the machine is shared, so
-// events per CPU second says more than events per wall-clock second.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/timestamp"
 )
 
 // Name is the format name events carry in Source.Format.
@@ -101,10 +102,10 @@ type logEvent struct {
 }
 
 func (e *logEvent) read(fields []event.Field) {
-	var kb keyBuf
+	var kb jsonrec.KeyBuf
 	for i := range fields {
 		f := &fields[i]
-		k := kb.lower(f.Key)
+		k := kb.Lower(f.Key)
 		if k == nil || f.Value == "" {
 			continue
 		}
@@ -173,12 +174,12 @@ func normalize(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
 		ev.Source.Record = e.uuid
 		ev.ID = event.NewID(Name, e.uuid)
 	}
-	if t, ok := parseTime(e.published); ok {
+	if t, ok := timestamp.Parse(e.published); ok {
 		ev.Time = t
 	} else if e.published == "" {
 		ev.Notes = append(ev.Notes, "no published time")
 	} else {
-		ev.Notes = append(ev.Notes, "unparsable published time "+quote(e.published))
+		ev.Notes = append(ev.Notes, "unparsable published time "+timestamp.Quote(e.published))
 	}
 	ev.Class, ev.Action = classify(e.eventType)
 	ev.Outcome = outcome(e.result)
@@ -239,11 +240,4 @@ func outcome(result string) event.Outcome {
 		return event.OutcomeFailure
 	}
 	return event.OutcomeUnknown
-}
-
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return `"` + s + `"`
 }

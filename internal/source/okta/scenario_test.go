@@ -10,13 +10,14 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // TestPantherScenarios reads the Okta logs of Panther's multi-source attack
 // scenarios (YAML, converted to JSON here): every log is an event whose user
 // is the principal of its actor's login.
 func TestPantherScenarios(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(corpora(t), "panther", "test_scenarios", "*", "*.yml"))
+	paths, err := filepath.Glob(filepath.Join(sourcetest.Corpora(t), "panther", "test_scenarios", "*", "*.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,25 +2,14 @@ package syslog
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/causeway-soc/causeway/internal/model/event"
-	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
-
-// countSink counts what it receives.
-type countSink struct{ events, errs int }
-
-func (c *countSink) Event(*event.Event) { c.events++ }
-func (c *countSink) Error(error)        { c.errs++ }
 
 // repeat copies data until it is about n bytes long.
 func repeat(data []byte, n int) []byte {
@@ -33,50 +22,18 @@ func repeat(data []byte, n int) []byte {
 
 func benchDecode(b *testing.B, data []byte) {
 	lines := bytes.Count(data, []byte("\n"))
-	format := Format(nil, nil, Config{Year: 2022})
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	var ms0, ms1 runtime.MemStats
-	runtime.ReadMemStats(&ms0)
-	events, errs := 0, 0
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var c countSink
-		in := &source.Input{Path: "bench", R: &counter{r: bytes.NewReader(data)}}
-		if err := format.Decode(context.Background(), in, &c); err != nil {
-			b.Fatal(err)
-		}
-		events, errs = events+c.events, errs+c.errs
+	st := sourcetest.BenchmarkFormat(b, Format(nil, nil, Config{Year: 2022}), data)
+	if st.Errs != 0 {
+		b.Fatalf("%d errors", st.Errs)
 	}
-	b.StopTimer()
-	cpu := (cpuTime() - cpu0).Seconds()
-	if errs != 0 {
-		b.Fatalf("%d errors", errs)
-	}
-	runtime.ReadMemStats(&ms1)
-	sec := b.Elapsed().Seconds()
-	b.ReportMetric(float64(events)/sec, "events/s")
-	b.ReportMetric(float64(lines*b.N)/sec, "lines/s")
-	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(events), "allocs/event")
-	// On a shared machine wall time depends on the neighbours; CPU time
-	// (user + system, GC included) says what the decoder costs.
-	b.ReportMetric(float64(lines*b.N)/cpu, "lines/cpu-s")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	sourcetest.ReportRates(b, lines*b.N, "lines", st.CPU0)
 }
 
 // BenchmarkDecodeAuth decodes auth logs: the izysec /var/log/secure
 // samples and the auth.log fixture (sshd, sudo, su, pam, logind,
 // shadow-utils, other programs), repeated to 8 MB.
 func BenchmarkDecodeAuth(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join(corpora(b), samples, "*secure.log"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(b), samples, "*secure.log"))
 	files = append(files, "testdata/auth.log")
 	var one []byte
 	for _, p := range files {
@@ -101,7 +58,7 @@ func BenchmarkDecodeAuth(b *testing.B) {
 // the Log4Shell dataset's messages behind an RFC 3164 header.
 func BenchmarkDecodeSysmon(b *testing.B) {
 	var lines []byte
-	for name, data := range zipMembers(b, filepath.Join(corpora(b), log4shel)) {
+	for name, data := range zipMembers(b, filepath.Join(sourcetest.Corpora(b), log4shel)) {
 		if !strings.Contains(name, "syslog_sysmon") {
 			continue
 		}
@@ -122,7 +79,7 @@ func BenchmarkDecodeSysmon(b *testing.B) {
 // XML and auoms audit records) already flattened.
 func BenchmarkRecord(b *testing.B) {
 	var data []byte
-	for name, d := range zipMembers(b, filepath.Join(corpora(b), log4shel)) {
+	for name, d := range zipMembers(b, filepath.Join(sourcetest.Corpora(b), log4shel)) {
 		if strings.Contains(name, "syslog_") {
 			data = append(data, d...)
 		}

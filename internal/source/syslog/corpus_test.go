@@ -1,7 +1,6 @@
 package syslog
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/auditd"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 const (
@@ -26,7 +26,7 @@ const (
 // TestCorpusSecureLogs decodes the /var/log/secure samples: one event per
 // line, no errors.
 func TestCorpusSecureLogs(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpora(t), samples, "*secure.log"))
+	files, _ := filepath.Glob(filepath.Join(sourcetest.Corpora(t), samples, "*secure.log"))
 	if len(files) < 3 {
 		t.Fatalf("found %d secure logs, want 3", len(files))
 	}
@@ -42,15 +42,15 @@ func TestCorpusSecureLogs(t *testing.T) {
 		}
 		want := len(strings.Fields(strings.ReplaceAll(string(data), " ", "_")))
 		c := decodeBytes(t, name, data, Config{Year: 2022})
-		if len(c.events) != want || len(c.errs) != 0 {
-			t.Errorf("%s: %d events, %d errors (%v); want %d events (lines), no errors", name, len(c.events), len(c.errs), c.errs, want)
+		if len(c.Events) != want || len(c.Errs) != 0 {
+			t.Errorf("%s: %d events, %d errors (%v); want %d events (lines), no errors", name, len(c.Events), len(c.Errs), c.Errs, want)
 		}
-		for _, ev := range c.events {
+		for _, ev := range c.Events {
 			if ev.Class == event.ClassOther {
 				t.Errorf("%s: %q not recognized", name, ev.Value("message"))
 			}
 		}
-		total += len(c.events)
+		total += len(c.Events)
 	}
 	t.Logf("%s: %d secure logs, %d events", samples, len(files), total)
 }
@@ -58,7 +58,7 @@ func TestCorpusSecureLogs(t *testing.T) {
 // TestSniffOtherFormats makes sure Sniff leaves other formats' streams
 // alone: audit logs, JSON (Sentinel rows included), Zeek TSV and JSON.
 func TestSniffOtherFormats(t *testing.T) {
-	root := corpora(t)
+	root := sourcetest.Corpora(t)
 	var paths []string
 	for _, g := range []string{samples + "/UC*.log", "zeek/*/*", "zeek/*/*/*", "otrf-apt29/*/*", "k8s-audit/*", "panther/rule_tests/*.jsonl"} {
 		m, _ := filepath.Glob(filepath.Join(root, g))
@@ -104,23 +104,9 @@ func zipMembers(t testing.TB, dir string) map[string][]byte {
 	zips, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
 	out := map[string][]byte{}
 	for _, z := range zips {
-		r, err := zip.OpenReader(z)
-		if err != nil {
-			t.Fatal(err)
+		for _, m := range sourcetest.ZipMembers(t, z) {
+			out[filepath.Base(z)+"!"+m.Name] = m.Data
 		}
-		for _, f := range r.File {
-			rc, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := io.ReadAll(rc)
-			rc.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[filepath.Base(z)+"!"+f.Name] = data
-		}
-		r.Close()
 	}
 	return out
 }
@@ -165,7 +151,7 @@ var (
 // TestLog4Shell reads the Sentinel Syslog rows of the Log4Shell dataset:
 // Sysmon for Linux XML and auoms audit records.
 func TestLog4Shell(t *testing.T) {
-	members := zipMembers(t, filepath.Join(corpora(t), log4shel))
+	members := zipMembers(t, filepath.Join(sourcetest.Corpora(t), log4shel))
 	rf := Record(nil, nil, Config{})
 	seen := 0
 	for name, data := range members {
@@ -258,7 +244,7 @@ func auomsLineage(t *testing.T, name string, evs []*event.Event, wantFailed int)
 // session the sshd logon, logind's session, the audit USER_LOGIN and the
 // session's processes share session and principal ids.
 func TestSSHAcrossSources(t *testing.T) {
-	dir := filepath.Join(corpora(t), samples)
+	dir := filepath.Join(sourcetest.Corpora(t), samples)
 	secure, err1 := os.ReadFile(filepath.Join(dir, "userauth_ssh_failure_secure.log"))
 	audit, err2 := os.ReadFile(filepath.Join(dir, "userauth_ssh_failure_auditd.log"))
 	if err1 != nil || err2 != nil {
@@ -267,10 +253,10 @@ func TestSSHAcrossSources(t *testing.T) {
 	pdt := time.FixedZone("PDT", -7*3600)
 	s := decodeBytes(t, "secure", secure, Config{Year: 2022, Location: pdt})
 	a := auditEvents(t, audit, auditd.Config{Host: "ubuntu"})
-	if len(a) != 1 || len(s.events) != 2 {
-		t.Fatalf("%d audit and %d syslog events, want 1 and 2", len(a), len(s.events))
+	if len(a) != 1 || len(s.Events) != 2 {
+		t.Fatalf("%d audit and %d syslog events, want 1 and 2", len(a), len(s.Events))
 	}
-	failed := s.events[1] // "Failed password for izy from ..."
+	failed := s.Events[1] // "Failed password for izy from ..."
 	for _, role := range []event.Role{event.RoleTargetUser, event.RoleActor, event.RoleSrc, event.RoleHost} {
 		x, _ := failed.Ref(role)
 		y, _ := a[0].Ref(role)
@@ -302,9 +288,9 @@ func TestSSHAcrossSources(t *testing.T) {
 		return nil
 	}
 	ref := func(ev *event.Event, r event.Role) string { e, _ := ev.Ref(r); return e.ID }
-	accepted := find(sys.events, event.ClassLogon, "logon")
-	logind := find(sys.events, event.ClassLogon, "session-open")
-	for _, ev := range sys.events {
+	accepted := find(sys.Events, event.ClassLogon, "logon")
+	logind := find(sys.Events, event.ClassLogon, "session-open")
+	for _, ev := range sys.Events {
 		if ev.Value("program") == "systemd-logind" && ev.Action == "session-open" {
 			logind = ev
 		}
@@ -323,7 +309,7 @@ func TestSSHAcrossSources(t *testing.T) {
 		t.Errorf("logind session %q, USER_LOGIN session %q", ref(logind, event.RoleSession), want)
 	}
 	procs := 0
-	for _, ev := range append(aud, sys.events...) {
+	for _, ev := range append(aud, sys.Events...) {
 		if ev.Class == event.ClassProcess && ev.Action == "start" && ev.Value("ses") == "7" {
 			procs++
 			if ref(ev, event.RoleSession) != want {
@@ -338,19 +324,19 @@ func TestSSHAcrossSources(t *testing.T) {
 
 func auditEvents(t *testing.T, data []byte, cfg auditd.Config) []*event.Event {
 	t.Helper()
-	var c collect
-	in := &source.Input{Path: "audit", R: &counter{r: bytes.NewReader(data)}}
-	if err := auditd.Format(nil, cfg).Decode(t.Context(), in, &c); err != nil || len(c.errs) != 0 {
-		t.Fatalf("decoding audit log: %v %v", err, c.errs)
+	var c sourcetest.Sink
+	in := sourcetest.Input("audit", data)
+	if err := auditd.Format(nil, cfg).Decode(t.Context(), in, &c); err != nil || len(c.Errs) != 0 {
+		t.Fatalf("decoding audit log: %v %v", err, c.Errs)
 	}
-	return c.events
+	return c.Events
 }
 
 // TestCorpusLinuxAll walks linux/**: every log is claimed by exactly one
 // of the two formats, and decoding it reports no errors but the izysec
 // samples' shell prompts (audit logs) and none at all for syslog.
 func TestCorpusLinuxAll(t *testing.T) {
-	root := filepath.Join(corpora(t), "linux")
+	root := filepath.Join(sourcetest.Corpora(t), "linux")
 	prompt := regexp.MustCompile(`^\S+@\S+:\S*[#$] `)
 	logs := 0
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
@@ -373,8 +359,8 @@ func TestCorpusLinuxAll(t *testing.T) {
 			return nil
 		}
 		logs++
-		var c collect
-		in := &source.Input{Path: path, R: &counter{r: bytes.NewReader(data)}}
+		var c sourcetest.Sink
+		in := sourcetest.Input(path, data)
 		format := Format(nil, nil, Config{Year: 2022})
 		if isAudit {
 			format = auditd.Format(nil, auditd.Config{Host: "ubuntu"})
@@ -382,7 +368,7 @@ func TestCorpusLinuxAll(t *testing.T) {
 		if err := format.Decode(t.Context(), in, &c); err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range c.errs {
+		for _, e := range c.Errs {
 			var se *source.Error
 			if !errors.As(e, &se) || !isAudit {
 				t.Errorf("unexplained error: %v", e)
@@ -393,7 +379,7 @@ func TestCorpusLinuxAll(t *testing.T) {
 				t.Errorf("unexplained error: %v (line %q)", e, line)
 			}
 		}
-		if len(c.events) == 0 {
+		if len(c.Events) == 0 {
 			t.Errorf("%s: no events", path)
 		}
 		return nil
@@ -411,7 +397,7 @@ func TestCorpusLinuxAll(t *testing.T) {
 // a source walker may; run with -race.
 func TestRecordConcurrent(t *testing.T) {
 	var data []byte
-	for name, d := range zipMembers(t, filepath.Join(corpora(t), log4shel)) {
+	for name, d := range zipMembers(t, filepath.Join(sourcetest.Corpora(t), log4shel)) {
 		if strings.Contains(name, "syslog_") {
 			data = append(data, d...)
 		}

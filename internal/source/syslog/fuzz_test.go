@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 	"github.com/causeway-soc/causeway/internal/source/winevent"
 )
 
@@ -32,12 +33,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("<13>1 2022-05-11T18:10:21Z h a 1 - [x y=\"\\]\" z] m\n<999>Jan  1 00:00:00 h"))
 	now := func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) }
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var c collect
-		in := &source.Input{Path: "fuzz", R: &counter{r: bytes.NewReader(data)}}
+		var c sourcetest.Sink
+		in := sourcetest.Input("fuzz", data)
 		if err := Format(nil, nil, Config{Now: now}).Decode(context.Background(), in, &c); err != nil {
 			t.Fatalf("Decode returned %v", err)
 		}
-		for _, ev := range c.events {
+		for _, ev := range c.Events {
 			if ev.ID.IsZero() {
 				t.Fatal("event without id")
 			}
@@ -45,7 +46,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("event %s without host", ev.ID)
 			}
 		}
-		for _, err := range c.errs {
+		for _, err := range c.Errs {
 			var se *source.Error
 			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > int64(len(data)) {
 				t.Fatalf("error %v has no offset inside the stream", err)

@@ -110,11 +110,11 @@ func TestPrograms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := decodeBytes(t, "t", []byte("Jan  1 00:00:00 h "+tt.line+"\n"), Config{Year: 2024})
-		if len(c.events) != 1 || len(c.errs) != 0 {
-			t.Errorf("%q: %d events, errors %v", tt.line, len(c.events), c.errs)
+		if len(c.Events) != 1 || len(c.Errs) != 0 {
+			t.Errorf("%q: %d events, errors %v", tt.line, len(c.Events), c.Errs)
 			continue
 		}
-		ev := c.events[0]
+		ev := c.Events[0]
 		id := func(r event.Role) string { e, _ := ev.Ref(r); return e.ID }
 		other := id(event.RoleSession) + id(event.RoleTarget)
 		if ev.Class != tt.class || ev.Action != tt.action || ev.Outcome != tt.outcome ||
@@ -157,12 +157,12 @@ func TestYear(t *testing.T) {
 	now := func() time.Time { return time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC) }
 	data := []byte("Dec 31 23:00:00 h p: old\nJan  1 23:00:00 h p: new\n")
 	c := decodeBytes(t, "y", data, Config{Now: now})
-	if len(c.events) != 2 || c.events[0].Time.Year() != 2023 || c.events[1].Time.Year() != 2024 {
-		t.Errorf("years from the clock: %v", c.events)
+	if len(c.Events) != 2 || c.Events[0].Time.Year() != 2023 || c.Events[1].Time.Year() != 2024 {
+		t.Errorf("years from the clock: %v", c.Events)
 	}
 	c = decodeBytes(t, "y", data, Config{Year: 2020, Location: time.FixedZone("X", 3600)})
-	if len(c.events) != 2 || !c.events[0].Time.Equal(time.Date(2020, 12, 31, 22, 0, 0, 0, time.UTC)) {
-		t.Errorf("configured year and zone: %v", c.events[0].Time)
+	if len(c.Events) != 2 || !c.Events[0].Time.Equal(time.Date(2020, 12, 31, 22, 0, 0, 0, time.UTC)) {
+		t.Errorf("configured year and zone: %v", c.Events[0].Time)
 	}
 }
 
@@ -190,18 +190,18 @@ func TestBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := append(append(append([]byte(good), tt.bad...), '\n'), good2...)
 			c := decodeBytes(t, "bad.log", data, Config{})
-			if len(c.events) != tt.events || len(c.errs) != tt.errs {
-				t.Fatalf("%d events, %d errors (%v); want %d and %d", len(c.events), len(c.errs), c.errs, tt.events, tt.errs)
+			if len(c.Events) != tt.events || len(c.Errs) != tt.errs {
+				t.Fatalf("%d events, %d errors (%v); want %d and %d", len(c.Events), len(c.Errs), c.Errs, tt.events, tt.errs)
 			}
 			if tt.errs == 0 { // kept as a plain message, with a note saying why
-				if ev := c.events[1]; len(ev.Notes) != 1 || !strings.HasPrefix(ev.Notes[0], "kept as a plain message: decoding") {
+				if ev := c.Events[1]; len(ev.Notes) != 1 || !strings.HasPrefix(ev.Notes[0], "kept as a plain message: decoding") {
 					t.Errorf("unreadable record kept with notes %q", ev.Notes)
 				}
 				return
 			}
 			var se *source.Error
-			if !errors.As(c.errs[0], &se) || se.Offset != int64(len(good)) || se.Path != "bad.log" {
-				t.Errorf("error %v, want a *source.Error at offset %d of bad.log", c.errs[0], len(good))
+			if !errors.As(c.Errs[0], &se) || se.Offset != int64(len(good)) || se.Path != "bad.log" {
+				t.Errorf("error %v, want a *source.Error at offset %d of bad.log", c.Errs[0], len(good))
 			}
 		})
 	}
@@ -217,10 +217,10 @@ func TestSysmonLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := decodeBytes(t, "sysmon.log", data, Config{Year: 2023})
-	if len(c.events) != 1 || len(c.errs) != 0 {
-		t.Fatalf("%d events, errors %v", len(c.events), c.errs)
+	if len(c.Events) != 1 || len(c.Errs) != 0 {
+		t.Fatalf("%d events, errors %v", len(c.Events), c.Errs)
 	}
-	ev := c.events[0]
+	ev := c.Events[0]
 	want := map[string]string{
 		"EventID": "1", "Channel": SysmonChannel, "Computer": "web01", "EventRecordID": "77", "ProcessId": "2340",
 		"CommandLine": `bash -c "echo <x> && id" A`, "Empty": "", "SelfClosed": "",

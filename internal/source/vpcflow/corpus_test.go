@@ -13,41 +13,15 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
-
-// corpora finds the shared corpora: $CAUSEWAY_CORPORA, else ../shared/corpora
-// next to the module root. It skips the test when they are absent.
-func corpora(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("CAUSEWAY_CORPORA"); dir != "" {
-		return dir
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "corpora")
-			if _, err := os.Stat(c); err != nil {
-				t.Skipf("corpora not found at %s; set CAUSEWAY_CORPORA", c)
-			}
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; set CAUSEWAY_CORPORA")
-		}
-		dir = parent
-	}
-}
 
 // TestPantherJSON reads Panther's VPC flow samples. Lines whose log is a
 // flow record (srcAddr/dstAddr, or tagged AWS.VPCFlow) must match and
 // normalize; the OCSF.NetworkActivity renderings (src_endpoint.ip) are
 // another log type and must not match.
 func TestPantherJSON(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(corpora(t), "panther", "rule_tests", "AWS.VPCFlow.jsonl"))
+	data, err := os.ReadFile(filepath.Join(sourcetest.Corpora(t), "panther", "rule_tests", "AWS.VPCFlow.jsonl"))
 	if err != nil {
 		t.Skip(err)
 	}
@@ -105,7 +79,7 @@ func TestPantherJSON(t *testing.T) {
 // TestSniffCorpora checks that Sniff claims none of the text logs in the
 // corpora (none of them is a VPC flow log).
 func TestSniffCorpora(t *testing.T) {
-	root := corpora(t)
+	root := sourcetest.Corpora(t)
 	checked := 0
 	for _, dir := range []string{"zeek", "linux", "k8s-audit", "otrf-apt29", "panther", "stratus-red-team"} {
 		filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {

@@ -24,13 +24,13 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := decode(t, "fuzz", data)
-		for _, err := range c.errs {
+		for _, err := range c.Errs {
 			var se *source.Error
 			if !errors.As(err, &se) || se.Path != "fuzz" || se.Offset < 0 || se.Offset > int64(len(data)) {
 				t.Fatalf("bad error %v", err)
 			}
 		}
-		for _, ev := range c.events {
+		for _, ev := range c.Events {
 			if ev.ID.IsZero() || ev.Source.Offset < 0 || ev.Source.Offset > int64(len(data)) {
 				t.Fatalf("bad event %+v", ev)
 			}

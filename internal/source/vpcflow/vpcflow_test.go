@@ -1,12 +1,9 @@
 package vpcflow
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,37 +12,13 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// reader gives a byte slice the source.Reader interface.
-type reader struct {
-	r   io.Reader
-	off int64
-}
-
-func (r *reader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	r.off += int64(n)
-	return n, err
-}
-
-func (r *reader) Offset() int64 { return r.off }
-
-// collect is a Sink that keeps everything.
-type collect struct {
-	events []*event.Event
-	errs   []error
-}
-
-func (c *collect) Event(ev *event.Event) { c.events = append(c.events, ev) }
-func (c *collect) Error(err error)       { c.errs = append(c.errs, err) }
-
-func decode(t testing.TB, path string, data []byte) *collect {
+func decode(t testing.TB, path string, data []byte) *sourcetest.Sink {
 	t.Helper()
-	var c collect
-	in := &source.Input{Path: path, R: &reader{r: bytes.NewReader(data)}}
+	var c sourcetest.Sink
+	in := sourcetest.Input(path, data)
 	if err := Decode(context.Background(), in, &c); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -86,16 +59,16 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			c := decode(t, path, data)
-			if len(c.events)+len(c.errs) != records {
-				t.Errorf("%d events + %d errors, want %d records", len(c.events), len(c.errs), records)
+			if len(c.Events)+len(c.Errs) != records {
+				t.Errorf("%d events + %d errors, want %d records", len(c.Events), len(c.Errs), records)
 			}
 			var out []golden
-			for _, ev := range c.events {
+			for _, ev := range c.Events {
 				out = append(out, golden{ID: ev.ID.String(), Offset: ev.Source.Offset,
 					Time: ev.Time.Format("2006-01-02T15:04:05Z07:00"), Class: ev.Class, Action: ev.Action,
 					Outcome: string(ev.Outcome), BytesOut: ev.BytesOut, Refs: ev.Refs, Notes: ev.Notes})
 			}
-			for _, err := range c.errs {
+			for _, err := range c.Errs {
 				var se *source.Error
 				if !errors.As(err, &se) || se.Offset < 0 || se.Path != path {
 					t.Errorf("error without path and offset: %v", err)
@@ -105,19 +78,7 @@ func TestGolden(t *testing.T) {
 			got, _ := json.MarshalIndent(out, "", "  ")
 			got = append(got, '\n')
 			gpath := strings.TrimSuffix(path, ".log") + ".golden"
-			if *update {
-				if err := os.WriteFile(gpath, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gpath)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("output differs from %s (run go test -update and review):\n%s", gpath, got)
-			}
+			sourcetest.Golden(t, gpath, got)
 		})
 	}
 }
@@ -128,10 +89,10 @@ func TestFlowSemantics(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := decode(t, "v5_custom.log", data)
-	if len(c.errs) != 0 || len(c.events) != 4 {
-		t.Fatalf("%d events, errors %v", len(c.events), c.errs)
+	if len(c.Errs) != 0 || len(c.Events) != 4 {
+		t.Fatalf("%d events, errors %v", len(c.Events), c.Errs)
 	}
-	out := c.events[0]
+	out := c.Events[0]
 	if out.BytesOut != 1048576 || out.Outcome != event.OutcomeSuccess || out.Time.Unix() != 1714990300 {
 		t.Errorf("egress flow: bytes %d, outcome %q, time %v", out.BytesOut, out.Outcome, out.Time)
 	}
@@ -144,14 +105,14 @@ func TestFlowSemantics(t *testing.T) {
 	if d, _ := out.Ref(event.RoleDst); d.ID != "ip:52.219.100.40:443" {
 		t.Errorf("dst %q", d.ID)
 	}
-	if c.events[1].Outcome != event.OutcomeFailure {
-		t.Errorf("REJECT gave %q", c.events[1].Outcome)
+	if c.Events[1].Outcome != event.OutcomeFailure {
+		t.Errorf("REJECT gave %q", c.Events[1].Outcome)
 	}
-	if h, _ := c.events[2].Ref(event.RoleHost); h.ID != "resource:eni-0ffff0000aaaa1111" {
+	if h, _ := c.Events[2].Ref(event.RoleHost); h.ID != "resource:eni-0ffff0000aaaa1111" {
 		t.Errorf("interface-only host ref %q", h.ID)
 	}
-	if c.events[3].Action != "nodata" || len(c.events[3].Refs) != 2 {
-		t.Errorf("NODATA: action %q refs %v", c.events[3].Action, c.events[3].Refs)
+	if c.Events[3].Action != "nodata" || len(c.Events[3].Refs) != 2 {
+		t.Errorf("NODATA: action %q refs %v", c.Events[3].Action, c.Events[3].Refs)
 	}
 	if out.Value("pkt-dst-aws-service") != "S3" || out.Value("sublocation-id") != "" {
 		t.Errorf("fields %v", out.Fields)

@@ -32,23 +32,23 @@ func TestBadTSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := decode(t, "bad.log", []byte(tt.in))
-			if len(c.events) != tt.events || len(c.errs) != tt.errs {
-				t.Fatalf("got %d events, %d errors %v; want %d, %d", len(c.events), len(c.errs), c.errs, tt.events, tt.errs)
+			if len(c.Events) != tt.events || len(c.Errs) != tt.errs {
+				t.Fatalf("got %d events, %d errors %v; want %d, %d", len(c.Events), len(c.Errs), c.Errs, tt.events, tt.errs)
 			}
-			for i, off := range errorOffsets(c.errs) {
-				if off < 0 || off > int64(len(tt.in)) || !strings.Contains(c.errs[i].Error(), "bad.log at offset") {
-					t.Errorf("error without a usable offset: %v", c.errs[i])
+			for i, off := range c.Offsets() {
+				if off < 0 || off > int64(len(tt.in)) || !strings.Contains(c.Errs[i].Error(), "bad.log at offset") {
+					t.Errorf("error without a usable offset: %v", c.Errs[i])
 				}
 			}
-			if tt.errText != "" && !strings.Contains(c.errs[0].Error(), tt.errText) {
-				t.Errorf("error %q does not say %q", c.errs[0], tt.errText)
+			if tt.errText != "" && !strings.Contains(c.Errs[0].Error(), tt.errText) {
+				t.Errorf("error %q does not say %q", c.Errs[0], tt.errText)
 			}
 		})
 	}
 	// The offset points at the bad line itself.
 	in := hdr + "1700000000.0\tC2\n" + good
 	c := decode(t, "bad.log", []byte(in))
-	if got, want := errorOffsets(c.errs), int64(len(hdr)); len(got) != 1 || got[0] != want {
+	if got, want := c.Offsets(), int64(len(hdr)); len(got) != 1 || got[0] != want {
 		t.Errorf("error offsets %v, want [%d]", got, want)
 	}
 }
@@ -79,10 +79,10 @@ func TestBadJSON(t *testing.T) {
 	}
 	// A stream mixing good records, broken JSON and a bad record.
 	c := walk(t, "testdata/bad.json")
-	if len(c.events) != 2 || len(c.errs) != 2 {
-		t.Fatalf("got %d events, %d errors %v; want 2, 2", len(c.events), len(c.errs), c.errs)
+	if len(c.Events) != 2 || len(c.Errs) != 2 {
+		t.Fatalf("got %d events, %d errors %v; want 2, 2", len(c.Events), len(c.Errs), c.Errs)
 	}
-	for _, off := range errorOffsets(c.errs) {
+	for _, off := range c.Offsets() {
 		if off <= 0 {
 			t.Errorf("error offset %d", off)
 		}

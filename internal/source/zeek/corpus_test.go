@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // TestCorpusCounts reads every Zeek file of the corpora through the walker
 // and checks that each data line gives one event and nothing fails.
 func TestCorpusCounts(t *testing.T) {
-	dir := corpora(t)
+	dir := sourcetest.Corpora(t)
 	var files []string
 	for _, g := range []string{"zeek/zed-sample-data/zeek-default/*.log.gz", "zeek/zed-sample-data/zeek-json/*.json.gz", "otrf-apt29/day*_combined_zeek.log"} {
 		m, _ := filepath.Glob(filepath.Join(dir, g))
@@ -47,16 +48,16 @@ func TestCorpusCounts(t *testing.T) {
 				want = dataLines(t, strings.NewReader(string(readMaybeGzip(t, f))))
 			}
 			c := walk(t, f)
-			for _, err := range c.errs {
+			for _, err := range c.Errs {
 				t.Errorf("unexpected error: %v", err)
 			}
-			if len(c.events) != want {
-				t.Errorf("got %d events, want %d (data lines)", len(c.events), want)
+			if len(c.Events) != want {
+				t.Errorf("got %d events, want %d (data lines)", len(c.Events), want)
 			}
 			paths := map[string]int{}
 			seen := map[event.ID]*event.Event{}
 			dups := 0
-			for _, ev := range c.events {
+			for _, ev := range c.Events {
 				checkEvent(t, ev)
 				paths[ev.Value(keyPath)]++
 				// The id hashes the whole record: two events share it only
@@ -72,8 +73,8 @@ func TestCorpusCounts(t *testing.T) {
 			if dups > 0 {
 				t.Logf("%d records repeated verbatim (same id)", dups)
 			}
-			total += len(c.events)
-			t.Logf("%d events by path: %v", len(c.events), paths)
+			total += len(c.Events)
+			t.Logf("%d events by path: %v", len(c.Events), paths)
 		})
 	}
 	t.Logf("%d events in all", total)
@@ -107,7 +108,7 @@ func checkEvent(t *testing.T, ev *event.Event) {
 // TestTSVJSONIdentity decodes each zed-sample-data log in both encodings and
 // requires identical events, record by record.
 func TestTSVJSONIdentity(t *testing.T) {
-	dir := corpora(t)
+	dir := sourcetest.Corpora(t)
 	tsvs, _ := filepath.Glob(filepath.Join(dir, "zeek/zed-sample-data/zeek-default/*.log.gz"))
 	if len(tsvs) == 0 {
 		t.Skip("no zed-sample-data")
@@ -124,14 +125,14 @@ func TestTSVJSONIdentity(t *testing.T) {
 				t.Fatalf("pair holds different records: %d TSV keys, %d JSON keys", len(a), len(b))
 			}
 			tc, jc := walk(t, tf), walk(t, jf)
-			if len(tc.errs)+len(jc.errs) > 0 {
-				t.Fatalf("errors: %v %v", tc.errs, jc.errs)
+			if len(tc.Errs)+len(jc.Errs) > 0 {
+				t.Fatalf("errors: %v %v", tc.Errs, jc.Errs)
 			}
-			if len(tc.events) != len(jc.events) {
-				t.Fatalf("TSV gives %d events, JSON %d", len(tc.events), len(jc.events))
+			if len(tc.Events) != len(jc.Events) {
+				t.Fatalf("TSV gives %d events, JSON %d", len(tc.Events), len(jc.Events))
 			}
-			for i := range tc.events {
-				a, b := *tc.events[i], *jc.events[i]
+			for i := range tc.Events {
+				a, b := *tc.Events[i], *jc.Events[i]
 				a.Source, b.Source = event.Source{}, event.Source{}
 				if !reflect.DeepEqual(a, b) {
 					t.Fatalf("record %d differs:\nTSV  %+v\nJSON %+v\n%s", i, a, b, fieldDiff(a.Fields, b.Fields))

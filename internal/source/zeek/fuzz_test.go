@@ -23,12 +23,12 @@ func FuzzTSV(f *testing.F) {
 	f.Add([]byte("#separator \\x09\n#fields\tts\tx\n#types\ttime\tvector[string]\n1.5\ta\\x2cb,(empty),-\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c := decode(t, "fuzz.log", b)
-		for _, ev := range c.events {
+		for _, ev := range c.Events {
 			if ev.ID.IsZero() || len(ev.Fields) == 0 || ev.Fields[0].Key != keyPath {
 				t.Fatalf("bad event %+v", ev)
 			}
 		}
-		for _, err := range c.errs {
+		for _, err := range c.Errs {
 			var se *source.Error
 			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > int64(len(b)) {
 				t.Fatalf("bad error %v", err)

@@ -3,8 +3,6 @@ package zeek
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,9 +10,8 @@ import (
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // golden renders events as one JSON object per line, for review and diffing.
 func golden(evs []*event.Event) []byte {
@@ -42,26 +39,7 @@ func golden(evs []*event.Event) []byte {
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range gl {
-			if i >= len(wl) || gl[i] != wl[i] {
-				t.Fatalf("%s differs at line %d:\ngot  %s\nwant %s", path, i+1, gl[i], wl[min(i, len(wl)-1)])
-			}
-		}
-		t.Fatalf("%s: got %d lines, want %d", path, len(gl), len(wl))
-	}
+	sourcetest.Golden(t, filepath.Join("testdata", "golden", name), got)
 }
 
 // TestGolden checks the normalized events of a hand-written log of every
@@ -71,15 +49,15 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func TestGolden(t *testing.T) {
 	tsv := walk(t, "testdata/mixed.log")
 	js := walk(t, "testdata/mixed.json")
-	if len(tsv.errs)+len(js.errs) > 0 {
-		t.Fatalf("errors: %v %v", tsv.errs, js.errs)
+	if len(tsv.Errs)+len(js.Errs) > 0 {
+		t.Fatalf("errors: %v %v", tsv.Errs, js.Errs)
 	}
-	if len(tsv.events) != 18 || len(js.events) != 18 {
-		t.Fatalf("got %d TSV and %d JSON events, want 18", len(tsv.events), len(js.events))
+	if len(tsv.Events) != 18 || len(js.Events) != 18 {
+		t.Fatalf("got %d TSV and %d JSON events, want 18", len(tsv.Events), len(js.Events))
 	}
-	checkGolden(t, "mixed.jsonl", golden(tsv.events))
-	for i := range tsv.events {
-		a, b := *tsv.events[i], *js.events[i]
+	checkGolden(t, "mixed.jsonl", golden(tsv.Events))
+	for i := range tsv.Events {
+		a, b := *tsv.Events[i], *js.Events[i]
 		a.Source, b.Source = event.Source{}, event.Source{}
 		b.Fields = withoutEnvelope(b.Fields)
 		if !reflect.DeepEqual(a, b) {
@@ -88,7 +66,7 @@ func TestGolden(t *testing.T) {
 	}
 	// Entity ids that other sources must meet.
 	byAction := map[string]*event.Event{}
-	for _, ev := range tsv.events {
+	for _, ev := range tsv.Events {
 		if k := ev.Value(keyPath) + "/" + ev.Action; byAction[k] == nil {
 			byAction[k] = ev
 		}

@@ -7,13 +7,14 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source/jsonrec"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
 // TestInferPath hides the path of every JSON record of the corpora and checks
 // that the inference rules find it again. A record may stay unnamed only when
 // it has none of the fields the rules look at (it becomes an "other" event).
 func TestInferPath(t *testing.T) {
-	dir := corpora(t)
+	dir := sourcetest.Corpora(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "zeek/zed-sample-data/zeek-json/*.json.gz"))
 	apt, _ := filepath.Glob(filepath.Join(dir, "otrf-apt29/day*_combined_zeek.log"))
 	files = append(files, apt...)
