@@ -106,6 +106,7 @@ type Flattener struct {
 	keys    map[string]string
 	scratch []byte
 	quoted  []uint64
+	width   int // fields of the last record: the next one is likely alike
 }
 
 // NewFlattener returns a Flattener with an empty key cache.
@@ -117,7 +118,10 @@ func NewFlattener() *Flattener {
 func (f *Flattener) Flatten(raw string) (Record, error) {
 	rec := Record{Raw: raw, flat: f}
 	f.quoted = f.quoted[:0]
-	fields, err := f.AppendFields(rec.Fields, raw, "")
+	// Size the field list like the last record's (plus room for fields a
+	// reader appends), so that similar records need one allocation.
+	fields, err := f.AppendFields(make([]event.Field, 0, f.width+f.width/4+4), raw, "")
+	f.width = min(len(fields), 4096)
 	rec.Fields = fields
 	rec.quoted = f.quoted
 	return rec, err
