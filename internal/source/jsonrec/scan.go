@@ -174,6 +174,7 @@ func (s *Scanner) object() ([]byte, int64, error) {
 	over := false
 	s.found = s.found[:0]
 	expectKey, keyStart := false, -1
+	bs := -1 // index of the next backslash in buf, len(buf) if none; -1: not known
 	for {
 	scan:
 		for ; i < len(s.buf); i++ {
@@ -183,14 +184,19 @@ func (s *Scanner) object() ([]byte, int64, error) {
 					continue
 				}
 				// Jump to the next byte that matters inside a string.
-				// (The quote is looked for only before the next backslash,
-				// or long strings with many escapes would cost quadratic time.)
-				seg := s.buf[i:]
-				b := bytes.IndexByte(seg, '\\')
-				limit := seg
-				if b >= 0 {
-					limit = seg[:b]
+				// The quote is looked for only before the next backslash (or
+				// long strings with many escapes would cost quadratic time),
+				// and where that backslash is, is remembered (or buffers
+				// without one would be searched to the end for every string).
+				if bs < i {
+					if k := bytes.IndexByte(s.buf[i:], '\\'); k >= 0 {
+						bs = i + k
+					} else {
+						bs = len(s.buf)
+					}
 				}
+				seg := s.buf[i:]
+				limit := s.buf[i:bs]
 				q := bytes.IndexByte(limit, '"')
 				if q < 0 {
 					q = len(limit)
@@ -285,6 +291,7 @@ func (s *Scanner) object() ([]byte, int64, error) {
 		keep := s.pos
 		more := s.fill(keep)
 		i -= keep
+		bs = -1
 		if keyStart >= 0 {
 			keyStart -= keep
 		}
