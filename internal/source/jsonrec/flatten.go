@@ -366,27 +366,25 @@ func (p *parser) strEscaped(start int) (string, error) {
 	buf := make([]byte, 0, p.i-start+64)
 	buf = append(buf, p.s[start:p.i]...)
 	for p.i < len(p.s) {
-		// Copy the run up to the next quote or backslash.
-		// Look for the quote only before the next backslash: searching the
-		// whole rest for each escape would be quadratic in long strings.
-		rest := p.s[p.i:]
-		b := strings.IndexByte(rest, '\\')
-		limit := rest
-		if b >= 0 {
-			limit = rest[:b]
-		}
-		run := strings.IndexByte(limit, '"')
-		if run < 0 {
-			if b < 0 {
+		// Copy the run up to the next quote or backslash. Runs between
+		// escapes are short, so a plain loop beats searching.
+		j := p.i
+		for j < len(p.s) {
+			c := p.s[j]
+			if c == '"' || c == '\\' {
 				break
 			}
-			run = b
+			if c < 0x20 {
+				p.i = j
+				return "", p.errf("control character in string")
+			}
+			j++
 		}
-		if err := p.noControl(p.i, p.i+run); err != nil {
-			return "", err
+		if j == len(p.s) {
+			break
 		}
-		buf = append(buf, rest[:run]...)
-		p.i += run
+		buf = append(buf, p.s[p.i:j]...)
+		p.i = j
 		if p.s[p.i] == '"' {
 			p.i++
 			return string(buf), nil
