@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -52,5 +53,38 @@ func TestDemo(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "events") || strings.Contains(out.String(), "Errors (") {
 		t.Errorf("demo output:\n%s", out.String())
+	}
+}
+
+func TestInvestigateStdin(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old }()
+	go func() {
+		// A gzip-compressed CloudTrail export on standard input.
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(`{"Records":[{"eventVersion":"1.08","eventTime":"2024-05-06T10:20:00Z","eventSource":"sts.amazonaws.com","eventName":"GetCallerIdentity","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","eventID":"a7d0e1f2-3b4c-4d5e-8f60-718293a4b5c6","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accessKeyId":"AKIA2EXAMPLEALICE001"}}]}`))
+		zw.Close()
+		w.Write(buf.Bytes())
+		w.Close()
+	}()
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"investigate", "-", "--output", "json", "--progress", "never"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var sum struct {
+		Events, Errors int
+		Formats        []struct{ Name string } `json:"by_format"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Events != 1 || sum.Errors != 0 || len(sum.Formats) != 1 || sum.Formats[0].Name != "cloudtrail" {
+		t.Errorf("reading standard input: %s", out.String())
 	}
 }
