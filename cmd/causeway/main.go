@@ -23,7 +23,7 @@ var version = "dev"
 const usage = `Causeway: autonomous SOC engine.
 
 Usage:
-  causeway demo [flags]                  run the whole loop on built-in data
+  causeway demo [flags]                  read the built-in telemetry of a company under attack
   causeway investigate [flags] PATH...   read logs (files, directories, archives, - for stdin)
   causeway version                       print the version
 
