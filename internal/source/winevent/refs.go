@@ -227,7 +227,7 @@ func commandImage(cmd string) string {
 			return ""
 		}
 		exe = cmd[1 : 1+end]
-	} else if i := strings.Index(strings.ToLower(cmd), ".exe"); i >= 0 {
+	} else if i := indexExe(cmd); i >= 0 {
 		// Unquoted paths may hold spaces ("C:\Program Files\x.exe -k").
 		exe = cmd[:i+len(".exe")]
 	} else {
@@ -237,6 +237,17 @@ func commandImage(cmd string) string {
 		return ""
 	}
 	return expandPath(exe)
+}
+
+// indexExe finds ".exe" in any case. (strings.ToLower would change the
+// length of text that is not valid UTF-8, and with it the index.)
+func indexExe(s string) int {
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i] == '.' && strings.EqualFold(s[i:i+4], ".exe") {
+			return i
+		}
+	}
+	return -1
 }
 
 // systemRoots are the spellings of the Windows directory in service image
