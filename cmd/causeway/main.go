@@ -91,6 +91,10 @@ func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.Output, "output", "text", "output format: text or json")
 	fs.StringVar(&cfg.Progress, "progress", "auto", "progress display on stderr: auto, always or never")
 	fs.IntVar(&cfg.Year, "year", 0, "year of syslog time stamps that carry none (RFC 3164); 0: the current year, or the last for dates in the future")
+	fs.Func("rules", "detect with the Sigma rules under this directory (repeatable), e.g. a SigmaHQ checkout's rules/", func(s string) error {
+		cfg.Rules = append(cfg.Rules, s)
+		return nil
+	})
 	fs.Func("domain", "map a Windows domain to its DNS suffix, NAME=SUFFIX (repeatable), so CORP\\alice and alice@corp.com are one principal", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" || v == "" {

@@ -8,11 +8,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"sync/atomic"
 	"time"
 
+	"github.com/causeway-soc/causeway/internal/detect"
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/report"
+	"github.com/causeway-soc/causeway/internal/sigma"
 	"github.com/causeway-soc/causeway/internal/source"
 )
 
@@ -22,6 +25,7 @@ type Config struct {
 	Progress string            // "auto", "always" or "never"
 	Domains  map[string]string // NetBIOS domain -> DNS suffix, for principal aliases
 	Year     int               // year of syslog stamps without one; 0: from the clock
+	Rules    []string          // directories of Sigma rules to detect with
 }
 
 // Deps are the outside world the app talks to.
@@ -57,6 +61,21 @@ func readAll(ctx context.Context, cfg Config, deps Deps, read input, keep func(*
 	rc := ReadConfig{Principals: &event.Principals{Domains: cfg.Domains}, Year: cfg.Year, Now: deps.Now}
 	walker := source.NewWalker(source.Config{}, Formats(rc))
 	inv := report.NewInventory()
+	sum := report.Summary{Inventory: inv}
+	if len(cfg.Rules) > 0 {
+		det, tally, err := loadRules(cfg.Rules)
+		if err != nil {
+			return nil, err
+		}
+		sum.Detection = tally
+		next := keep
+		keep = func(ev *event.Event) {
+			det.Observe(ev, tally.Add)
+			if next != nil {
+				next(ev)
+			}
+		}
+	}
 	sink := &countingSink{next: inv, keep: keep}
 
 	start := deps.Now()
@@ -64,13 +83,36 @@ func readAll(ctx context.Context, cfg Config, deps Deps, read input, keep func(*
 	err := read(ctx, walker, sink)
 	stop()
 	inv.Finish(walker.Stats(), deps.Now().Sub(start))
+	if sum.Detection != nil {
+		sum.Detection.Finish()
+	}
 	if err != nil {
 		return inv, err
 	}
 	if cfg.Output == "json" {
-		return inv, report.WriteInventoryJSON(deps.Stdout, inv)
+		return inv, report.WriteSummaryJSON(deps.Stdout, sum)
 	}
-	return inv, report.WriteInventoryText(deps.Stdout, inv)
+	return inv, report.WriteSummaryText(deps.Stdout, sum)
+}
+
+// loadRules compiles the Sigma rules under dirs. Rules that do not load are
+// reported in the summary; the others run. A directory that does not exist
+// is an error.
+func loadRules(dirs []string) (*detect.Detector, *report.Detections, error) {
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, nil, fmt.Errorf("rules: %q is not a directory", d)
+		}
+	}
+	rs, errs := sigma.LoadDirs(sigma.Config{}, dirs...)
+	if rs == nil {
+		return nil, nil, fmt.Errorf("loading rules: %v", errs)
+	}
+	ruleErrs := make([]error, len(errs))
+	for i, e := range errs {
+		ruleErrs[i] = e
+	}
+	return detect.New(rs), report.NewDetections(len(rs.Rules()), ruleErrs), nil
 }
 
 // countingSink counts for the progress display, which reads the counters

@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -63,5 +65,47 @@ func TestDemoJoins(t *testing.T) {
 	}
 	if !created || !used {
 		t.Errorf("CreateAccessKey -> use of the new key: created %v, used %v", created, used)
+	}
+}
+
+// TestDemoDetects runs the demo with the SigmaHQ rules: the attack's steps
+// raise findings of the rules written for them.
+func TestDemoDetects(t *testing.T) {
+	rules := filepath.Join(corpora(t), "sigma", "rules")
+	var out bytes.Buffer
+	cfg := Config{Output: "json", Progress: "never", Rules: []string{rules}}
+	if err := Demo(context.Background(), cfg, Deps{Stdout: &out, Stderr: &out, Now: time.Now}); err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Events    int
+		Detection struct {
+			Findings    int
+			RulesLoaded int                          `json:"rules_loaded"`
+			ByRule      []struct{ ID, Title string } `json:"by_rule"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if sum.Detection.RulesLoaded < 3000 || sum.Detection.Findings == 0 {
+		t.Fatalf("detection summary: %+v", sum.Detection)
+	}
+	titles := map[string]bool{}
+	for _, r := range sum.Detection.ByRule {
+		titles[r.Title] = true
+	}
+	for _, title := range []string{"Lsass Memory Dump via Comsvcs DLL", "AWS IAM Backdoor Users Keys", "Enumerate All Information With Whoami.EXE"} {
+		if !titles[title] {
+			t.Errorf("no finding of %q in %v", title, titles)
+		}
+	}
+}
+
+func TestRulesNotADirectory(t *testing.T) {
+	var out bytes.Buffer
+	err := Demo(context.Background(), Config{Output: "text", Rules: []string{"/nonexistent/rules"}}, Deps{Stdout: &out, Stderr: &out, Now: time.Now})
+	if err == nil {
+		t.Error("a missing rules directory must be an error")
 	}
 }

@@ -8,11 +8,28 @@ import (
 	"time"
 )
 
-// WriteInventoryJSON writes inv as one JSON object.
-func WriteInventoryJSON(w io.Writer, inv *Inventory) error {
+// Summary is what "causeway investigate" reports: what was read and, when
+// rules were given, what they found.
+type Summary struct {
+	*Inventory
+	Detection *Detections `json:"detection,omitempty"`
+}
+
+// WriteSummaryJSON writes s as one JSON object.
+func WriteSummaryJSON(w io.Writer, s Summary) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(inv)
+	return enc.Encode(s)
+}
+
+// WriteSummaryText writes s as a terminal summary.
+func WriteSummaryText(w io.Writer, s Summary) error {
+	if err := WriteInventoryText(w, s.Inventory); err != nil || s.Detection == nil {
+		return err
+	}
+	ew := &errWriter{w: w}
+	s.Detection.writeText(ew)
+	return ew.err
 }
 
 // maxRows bounds each table of the terminal summary.

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,40 +86,69 @@ func Load(cfg Config, fsys fs.FS, roots ...string) (*Ruleset, []*LoadError) {
 	if len(roots) == 0 {
 		roots = []string{"."}
 	}
-	var errs []*LoadError
 	b, err := NewBuilder(cfg)
 	if err != nil {
 		return nil, []*LoadError{{Path: "logsources", Err: err}}
 	}
+	var errs []*LoadError
 	for _, root := range roots {
-		werr := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, &LoadError{Path: p, Err: fmt.Errorf("reading: %w", err)})
-				return nil
-			}
-			if d.IsDir() {
-				if n := d.Name(); n == "deprecated" || n == "unsupported" {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if ext := path.Ext(p); ext != ".yml" && ext != ".yaml" {
-				return nil
-			}
-			data, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				errs = append(errs, &LoadError{Path: p, Err: fmt.Errorf("reading: %w", err)})
-				return nil
-			}
-			errs = append(errs, b.Add(p, data)...)
-			return nil
-		})
-		if werr != nil {
-			errs = append(errs, &LoadError{Path: root, Err: fmt.Errorf("walking: %w", werr)})
-		}
+		errs = append(errs, b.addTree(fsys, root, "")...)
 	}
 	rs, berrs := b.Build()
 	return rs, append(errs, berrs...)
+}
+
+// LoadDirs loads every rule file under the directories into one Ruleset, as
+// Load does; rule paths and errors name the files as dir/relative path.
+func LoadDirs(cfg Config, dirs ...string) (*Ruleset, []*LoadError) {
+	b, err := NewBuilder(cfg)
+	if err != nil {
+		return nil, []*LoadError{{Path: "logsources", Err: err}}
+	}
+	var errs []*LoadError
+	for _, dir := range dirs {
+		errs = append(errs, b.addTree(os.DirFS(dir), ".", dir)...)
+	}
+	rs, berrs := b.Build()
+	return rs, append(errs, berrs...)
+}
+
+// addTree adds the rule files under root in fsys, skipping deprecated and
+// unsupported folders; prefix is prepended to the paths it reports.
+func (b *Builder) addTree(fsys fs.FS, root, prefix string) []*LoadError {
+	var errs []*LoadError
+	name := func(p string) string {
+		if prefix == "" {
+			return p
+		}
+		return filepath.Join(prefix, filepath.FromSlash(p))
+	}
+	werr := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, &LoadError{Path: name(p), Err: fmt.Errorf("reading: %w", err)})
+			return nil
+		}
+		if d.IsDir() {
+			if n := d.Name(); n == "deprecated" || n == "unsupported" {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ext := path.Ext(p); ext != ".yml" && ext != ".yaml" {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, &LoadError{Path: name(p), Err: fmt.Errorf("reading: %w", err)})
+			return nil
+		}
+		errs = append(errs, b.Add(name(p), data)...)
+		return nil
+	})
+	if werr != nil {
+		errs = append(errs, &LoadError{Path: name(root), Err: fmt.Errorf("walking: %w", werr)})
+	}
+	return errs
 }
 
 // Builder compiles rules one at a time into a Ruleset.
