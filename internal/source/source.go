@@ -97,3 +97,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ErrUnknownFormat is reported for a stream no format recognizes.
 var ErrUnknownFormat = errors.New("unrecognized format")
+
+// Excerpt shortens untrusted text for an error message: at most n bytes,
+// with "..." when it was cut.
+func Excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

@@ -54,19 +54,19 @@ func match(r *jsonrec.Record) bool {
 			continue
 		}
 		if !hasPrefixFold(k, "protoPayload.") {
-			if eqFold(k, "logName") && strings.Contains(v, "cloudaudit.googleapis.com") {
+			if strings.EqualFold(k, "logName") && strings.Contains(v, "cloudaudit.googleapis.com") {
 				return true
 			}
 			continue
 		}
 		k = k[len("protoPayload."):]
 		switch {
-		case eqFold(k, "@type"), eqFold(k, "at_sign_type"):
+		case strings.EqualFold(k, "@type"), strings.EqualFold(k, "at_sign_type"):
 			if v == auditLogType {
 				return true
 			}
 			typed = true
-		case eqFold(k, "methodName"), hasPrefixFold(k, "authenticationInfo."), hasPrefixFold(k, "authorizationInfo."):
+		case strings.EqualFold(k, "methodName"), hasPrefixFold(k, "authenticationInfo."), hasPrefixFold(k, "authorizationInfo."):
 			auditFields = true
 		}
 	}
@@ -85,49 +85,45 @@ type entry struct {
 
 func scan(r *jsonrec.Record) entry {
 	var e entry
-	set := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
+	set := jsonrec.SetFirst
 	for i := range r.Fields {
 		k, v := r.Fields[i].Key, r.Fields[i].Value
 		if !hasPrefixFold(k, "protoPayload.") {
 			switch {
-			case eqFold(k, "insertId"):
+			case strings.EqualFold(k, "insertId"):
 				set(&e.insertID, v)
-			case eqFold(k, "logName"):
+			case strings.EqualFold(k, "logName"):
 				set(&e.logName, v)
-			case eqFold(k, "timestamp"):
+			case strings.EqualFold(k, "timestamp"):
 				set(&e.timestamp, v)
-			case eqFold(k, "receiveTimestamp"):
+			case strings.EqualFold(k, "receiveTimestamp"):
 				set(&e.receiveTimestamp, v)
 			}
 			continue
 		}
 		k = k[len("protoPayload."):]
 		switch {
-		case eqFold(k, "methodName"):
+		case strings.EqualFold(k, "methodName"):
 			set(&e.method, v)
-		case eqFold(k, "serviceName"):
+		case strings.EqualFold(k, "serviceName"):
 			set(&e.service, v)
-		case eqFold(k, "resourceName"):
+		case strings.EqualFold(k, "resourceName"):
 			set(&e.resourceName, v)
-		case eqFold(k, "authenticationInfo.principalEmail"):
+		case strings.EqualFold(k, "authenticationInfo.principalEmail"):
 			set(&e.principal, v)
-		case eqFold(k, "authenticationInfo.principalSubject"):
+		case strings.EqualFold(k, "authenticationInfo.principalSubject"):
 			set(&e.subject, v)
-		case eqFold(k, "authenticationInfo.serviceAccountKeyName"):
+		case strings.EqualFold(k, "authenticationInfo.serviceAccountKeyName"):
 			set(&e.keyName, v)
 		case hasPrefixFold(k, "authenticationInfo.serviceAccountDelegationInfo.") && strings.HasSuffix(k, "principalEmail"):
 			e.delegates = append(e.delegates, v)
-		case eqFold(k, "requestMetadata.callerIp"):
+		case strings.EqualFold(k, "requestMetadata.callerIp"):
 			set(&e.callerIP, v)
-		case eqFold(k, "status.code"):
+		case strings.EqualFold(k, "status.code"):
 			set(&e.statusCode, v)
-		case eqFold(k, "status.message"):
+		case strings.EqualFold(k, "status.message"):
 			set(&e.statusMessage, v)
-		case eqFold(k, "authorizationInfo.granted"):
+		case strings.EqualFold(k, "authorizationInfo.granted"):
 			e.denied = e.denied || v == "false"
 		}
 	}
@@ -184,7 +180,7 @@ func normalize(p *event.Principals, r *jsonrec.Record, ev *event.Event) error {
 	if e.callerIP != "" {
 		ev.AddRef(event.RoleSrc, event.IP(e.callerIP))
 		if _, err := netip.ParseAddr(e.callerIP); err != nil {
-			ev.Notes = append(ev.Notes, fmt.Sprintf("callerIp %q is not an IP address", truncate(e.callerIP, 40)))
+			ev.Notes = append(ev.Notes, fmt.Sprintf("callerIp %q is not an IP address", source.Excerpt(e.callerIP, 40)))
 		}
 	}
 	ev.AddRef(event.RoleTarget, resource(e.service, e.resourceName))
@@ -221,15 +217,6 @@ func parseTime(s string) (time.Time, bool) {
 	return timestamp.ParseAs(s, timestamp.RFC3339|timestamp.Space)
 }
 
-func eqFold(a, b string) bool { return len(a) == len(b) && strings.EqualFold(a, b) }
-
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

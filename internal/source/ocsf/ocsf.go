@@ -133,7 +133,7 @@ func eventTime(ms, dt string) (time.Time, error) {
 	if t, ok := timestamp.ParseAs(ms, timestamp.Epoch|timestamp.RFC3339|timestamp.Space); ok {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("parsing time %q: not epoch milliseconds, RFC 3339 or a UTC date and time", truncate(ms, 40))
+	return time.Time{}, fmt.Errorf("parsing time %q: not epoch milliseconds, RFC 3339 or a UTC date and time", source.Excerpt(ms, 40))
 }
 
 // obj reads fields of the flattened record by key, optionally under a prefix.
@@ -164,11 +164,4 @@ func first(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

@@ -1,6 +1,8 @@
 package winevent
 
 import (
+	"strings"
+
 	"github.com/causeway-soc/causeway/internal/model/event"
 )
 
@@ -21,18 +23,18 @@ const (
 func kindOf(rec *Record) logKind {
 	ch, prov := rec.Channel, rec.Provider
 	switch {
-	case equalFold(ch, "Microsoft-Windows-Sysmon/Operational"), equalFold(prov, "Microsoft-Windows-Sysmon"),
+	case strings.EqualFold(ch, "Microsoft-Windows-Sysmon/Operational"), strings.EqualFold(prov, "Microsoft-Windows-Sysmon"),
 		linux(rec):
 		return logSysmon
-	case equalFold(ch, "Security"):
+	case strings.EqualFold(ch, "Security"):
 		return logSecurity
-	case equalFold(ch, "System"):
+	case strings.EqualFold(ch, "System"):
 		return logSystem
-	case equalFold(ch, "Microsoft-Windows-PowerShell/Operational"):
+	case strings.EqualFold(ch, "Microsoft-Windows-PowerShell/Operational"):
 		return logPowerShell
-	case ch == "" && equalFold(prov, "Microsoft-Windows-Security-Auditing"):
+	case ch == "" && strings.EqualFold(prov, "Microsoft-Windows-Security-Auditing"):
 		return logSecurity
-	case ch == "" && equalFold(prov, "Service Control Manager"):
+	case ch == "" && strings.EqualFold(prov, "Service Control Manager"):
 		return logSystem
 	}
 	return logOther
@@ -41,26 +43,7 @@ func kindOf(rec *Record) logKind {
 // linux reports whether rec comes from Sysmon for Linux, which writes the
 // Windows Sysmon schema with Unix paths.
 func linux(rec *Record) bool {
-	return equalFold(rec.Channel, "Linux-Sysmon/Operational") || equalFold(rec.Provider, "Linux-Sysmon")
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if y >= 'A' && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+	return strings.EqualFold(rec.Channel, "Linux-Sysmon/Operational") || strings.EqualFold(rec.Provider, "Linux-Sysmon")
 }
 
 // spec says what one kind of event is: its class, action and outcome, the

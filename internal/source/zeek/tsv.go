@@ -124,7 +124,7 @@ func (d *tsvDecoder) directive(line []byte) {
 	case "types":
 		d.types(strings.Split(string(rest), string(d.h.sep)))
 	default:
-		d.errorf("unknown header line %q: ignored", truncate(string(line), 60))
+		d.errorf("unknown header line %q: ignored", source.Excerpt(string(line), 60))
 	}
 }
 
@@ -257,11 +257,4 @@ func unescapeRaw(s string) string {
 		b = append(b, s[i])
 	}
 	return string(b)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source"
 )
 
 // FormatName names both encodings in events and errors.
@@ -51,7 +52,7 @@ func (n *normalizer) normalize(path string, ev *event.Event) error {
 	case ok:
 		ev.Time = t
 	case v.ts != "":
-		return fmt.Errorf("parsing ts %q: not epoch seconds or ISO 8601", truncate(v.ts, 40))
+		return fmt.Errorf("parsing ts %q: not epoch seconds or ISO 8601", source.Excerpt(v.ts, 40))
 	default:
 		// Some logs (loaded_scripts) have no time: keep them, flagged.
 		ev.Notes = append(ev.Notes, "record has no ts")
