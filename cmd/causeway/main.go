@@ -95,6 +95,7 @@ func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 		cfg.Rules = append(cfg.Rules, s)
 		return nil
 	})
+	fs.StringVar(&cfg.Events, "events", "", "also write the normalized events to this file as JSON lines (- for standard output)")
 	fs.Func("domain", "map a Windows domain to its DNS suffix, NAME=SUFFIX (repeatable), so CORP\\alice and alice@corp.com are one principal", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" || v == "" {

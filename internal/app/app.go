@@ -26,6 +26,7 @@ type Config struct {
 	Domains  map[string]string // NetBIOS domain -> DNS suffix, for principal aliases
 	Year     int               // year of syslog stamps without one; 0: from the clock
 	Rules    []string          // directories of Sigma rules to detect with
+	Events   string            // file to write the normalized events to as JSON lines; "-" is Stdout
 }
 
 // Deps are the outside world the app talks to.
@@ -54,7 +55,7 @@ func investigate(ctx context.Context, cfg Config, deps Deps, read input) error {
 
 // readAll reads the input, reports what was read, and hands every event to
 // keep (when not nil).
-func readAll(ctx context.Context, cfg Config, deps Deps, read input, keep func(*event.Event)) (*report.Inventory, error) {
+func readAll(ctx context.Context, cfg Config, deps Deps, read input, keep func(*event.Event)) (_ *report.Inventory, err error) {
 	if cfg.Output != "text" && cfg.Output != "json" {
 		return nil, fmt.Errorf("unknown output %q: want text or json", cfg.Output)
 	}
@@ -76,11 +77,29 @@ func readAll(ctx context.Context, cfg Config, deps Deps, read input, keep func(*
 			}
 		}
 	}
+	if cfg.Events != "" {
+		w, closeEvents, err := eventsWriter(cfg.Events, deps.Stdout)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if cerr := closeEvents(); err == nil {
+				err = cerr
+			}
+		}()
+		next := keep
+		keep = func(ev *event.Event) {
+			w.Write(ev)
+			if next != nil {
+				next(ev)
+			}
+		}
+	}
 	sink := &countingSink{next: inv, keep: keep}
 
 	start := deps.Now()
 	stop := startProgress(cfg, deps, walker.Stats(), sink, start)
-	err := read(ctx, walker, sink)
+	err = read(ctx, walker, sink)
 	stop()
 	inv.Finish(walker.Stats(), deps.Now().Sub(start))
 	if sum.Detection != nil {

@@ -18,37 +18,39 @@ import (
 // and references to the entities it relates (Refs). Events are values: once a
 // reader hands one on, nobody mutates it.
 type Event struct {
-	ID      ID        // stable: same record read again gives the same ID
-	Time    time.Time // when the source recorded the event, UTC
-	Source  Source
-	Class   Class
-	Action  string  // verb within the class: "start", "write", "connect", "call", ...
-	Outcome Outcome // success, failure or unknown
-	Refs    []Ref   // entities with the role they play in this event
-	Fields  []Field // original fields, flattened; list values repeat the key
+	ID      ID        `json:"id"`   // stable: same record read again gives the same ID
+	Time    time.Time `json:"time"` // when the source recorded the event, UTC
+	Source  Source    `json:"source"`
+	Class   Class     `json:"class"`
+	Action  string    `json:"action,omitempty"`  // verb within the class: "start", "write", "connect", "call", ...
+	Outcome Outcome   `json:"outcome,omitempty"` // success, failure or unknown
+	Refs    []Ref     `json:"refs,omitempty"`    // entities with the role they play in this event
+	Fields  []Field   `json:"fields,omitempty"`  // original fields, flattened; list values repeat the key
 	// BytesIn and BytesOut are data volumes the event reports, seen from
 	// the actor (the flow's originator, the API caller): BytesIn is what it
 	// received (a download, S3 GetObject's bytesTransferredOut, a flow's
 	// responder bytes), BytesOut what it sent. 0 when unknown.
-	BytesIn, BytesOut int64
+	BytesIn  int64 `json:"bytes_in,omitempty"`
+	BytesOut int64 `json:"bytes_out,omitempty"`
 	// Notes flag odd but kept content: an invalid IP string, a fake region,
 	// a time that disagrees with another clock in the record.
-	Notes []string
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Source says where an event was read.
 type Source struct {
-	Format string // reader that decoded it: "evtx", "winjson", "cloudtrail", ...
-	Path   string // file, "archive.zip!member", or "-" for standard input
-	Offset int64  // byte offset of the record in the (decompressed) stream
-	Record string // record identity inside the source (EventRecordID, eventID, uuid, ...)
+	Format string `json:"format"`           // reader that decoded it: "evtx", "winjson", "cloudtrail", ...
+	Path   string `json:"path"`             // file, "archive.zip!member", or "-" for standard input
+	Offset int64  `json:"offset"`           // byte offset of the record in the (decompressed) stream
+	Record string `json:"record,omitempty"` // record identity inside the source (EventRecordID, eventID, uuid, ...)
 }
 
 // Field is one original key and value. Nested objects flatten to dotted keys
 // ("userIdentity.arn"); each element of a list is a Field of its own with the
 // same key.
 type Field struct {
-	Key, Value string
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Get returns the first value of key and whether it was present.
