@@ -2,6 +2,7 @@ package detect
 
 import (
 	"testing"
+	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/model/finding"
@@ -42,7 +43,7 @@ func TestDetector(t *testing.T) {
 		return e
 	}
 	var got []finding.Finding
-	d := New(rs)
+	d := New(rs, Config{})
 	d.Observe(ev(`rundll32.exe C:\Windows\System32\comsvcs.dll, MiniDump 684 C:\lsass.dmp full`), func(f finding.Finding) { got = append(got, f) })
 	d.Observe(ev(`notepad.exe`), func(f finding.Finding) { got = append(got, f) })
 	if len(got) != 1 {
@@ -51,5 +52,98 @@ func TestDetector(t *testing.T) {
 	f := got[0]
 	if f.Rule.Level != "high" || len(f.Rule.Techniques) != 1 || f.Rule.Techniques[0] != "T1003.001" || len(f.Entities) != 1 {
 		t.Errorf("finding %+v", f)
+	}
+}
+
+const failedLogons = `
+title: Failed logon
+id: aaaaaaaa-0000-0000-0000-000000000001
+name: failed_logon
+status: test
+level: low
+logsource: {product: windows, service: security}
+detection:
+  selection:
+    EventID: 4625
+  condition: selection
+---
+title: Password spraying
+id: aaaaaaaa-0000-0000-0000-000000000002
+status: test
+level: high
+tags: [attack.credential-access, attack.t1110.003]
+correlation:
+  type: value_count
+  rules: [failed_logon]
+  group-by: [IpAddress]
+  timespan: 10m
+  condition:
+    field: TargetUserName
+    gte: 3
+`
+
+func logonFailure(ip, user string, at time.Time) *event.Event {
+	e := &event.Event{ID: event.NewID(ip, user, at.String()), Time: at, Fields: []event.Field{
+		{Key: "EventID", Value: "4625"}, {Key: "Channel", Value: "Security"},
+		{Key: "IpAddress", Value: ip}, {Key: "TargetUserName", Value: user},
+	}}
+	e.AddRef(event.RoleSrc, event.IP(ip))
+	return e
+}
+
+// TestCorrelation checks that correlations see matches in time order even
+// when files arrive out of order, and that their findings carry the whole
+// window as evidence.
+func TestCorrelation(t *testing.T) {
+	b, err := sigma.NewBuilder(sigma.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := b.Add("spray.yml", []byte(failedLogons)); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	rs, errs := b.Build()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	t0 := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	// Two files: the attacker's third guess comes first, a benign host's
+	// failures (one user, three times) and then the rest of the spray.
+	events := []*event.Event{
+		logonFailure("203.0.113.9", "carol", t0.Add(4*time.Minute)),
+		logonFailure("10.0.0.5", "dave", t0),
+		logonFailure("10.0.0.5", "dave", t0.Add(time.Minute)),
+		logonFailure("10.0.0.5", "dave", t0.Add(2*time.Minute)),
+		logonFailure("203.0.113.9", "alice", t0),
+		logonFailure("203.0.113.9", "bob", t0.Add(2*time.Minute)),
+		// Too late for the window: 20 minutes after the first.
+		logonFailure("203.0.113.9", "erin", t0.Add(30*time.Minute)),
+	}
+	for _, tc := range []struct {
+		name     string
+		lateness time.Duration
+	}{{"batch", 0}, {"stream", 5 * time.Minute}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []finding.Finding
+			emit := func(f finding.Finding) { got = append(got, f) }
+			d := New(rs, Config{Lateness: tc.lateness})
+			for _, ev := range events {
+				d.Observe(ev, emit)
+			}
+			d.Flush(emit)
+			if len(got) != 1 {
+				t.Fatalf("%d findings, want 1: %+v", len(got), got)
+			}
+			f := got[0]
+			if f.Rule.Title != "Password spraying" || f.Rule.Techniques[0] != "T1110.003" {
+				t.Errorf("rule %+v", f.Rule)
+			}
+			if len(f.Events) != 3 || len(f.Entities) != 3 || f.Entities[0].Entity.ID != "ip:203.0.113.9" {
+				t.Errorf("evidence: %d events, entities %+v", len(f.Events), f.Entities)
+			}
+			if !f.Time.Equal(t0.Add(4 * time.Minute)) {
+				t.Errorf("time %v", f.Time)
+			}
+		})
 	}
 }

@@ -65,6 +65,19 @@ next:
 // Correlations returns the correlation rules whose references resolved.
 func (rs *Ruleset) Correlations() []*Correlation { return rs.corrs }
 
+// CorrelationInputs returns the detection rules that correlations refer
+// to: their matches are what a Correlator observes.
+func (rs *Ruleset) CorrelationInputs() []*Rule {
+	var out []*Rule
+	for ref := range rs.corrBy {
+		if ref.rule != nil {
+			out = append(out, ref.rule)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path+out[i].ID < out[j].Path+out[j].ID })
+	return out
+}
+
 // CorrelationHit is a correlation rule that fired.
 type CorrelationHit struct {
 	Correlation *Correlation

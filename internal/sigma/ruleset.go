@@ -113,6 +113,12 @@ func LoadDirs(cfg Config, dirs ...string) (*Ruleset, []*LoadError) {
 	return rs, append(errs, berrs...)
 }
 
+// AddFS adds the rule files under root in fsys, as Load does; prefix is
+// prepended to the paths it reports (a directory name, or "" for none).
+func (b *Builder) AddFS(fsys fs.FS, root, prefix string) []*LoadError {
+	return b.addTree(fsys, root, prefix)
+}
+
 // addTree adds the rule files under root in fsys, skipping deprecated and
 // unsupported folders; prefix is prepended to the paths it reports.
 func (b *Builder) addTree(fsys fs.FS, root, prefix string) []*LoadError {
