@@ -35,10 +35,10 @@ type Incident struct {
 	Techniques []Technique `json:"techniques"`
 	// Stages are the ATT&CK tactics the incident reached, in kill-chain
 	// order.
-	Stages   []string `json:"stages"`
-	Impact   Impact   `json:"impact"`
-	Entities []Member `json:"entities"` // everything the attack involved
-	Timeline []Step   `json:"timeline"`
+	Stages   []string   `json:"stages"`
+	Impact   Impact     `json:"impact"`
+	Entities []Member   `json:"entities"` // everything the attack involved
+	Timeline []Step     `json:"timeline"`
 	Story    []Sentence `json:"story"`
 	Graph    Graph      `json:"graph"`
 	// Joins record why findings belong together: for each finding after
@@ -65,7 +65,7 @@ type RootCause struct {
 
 // Technique is an ATT&CK technique the incident used.
 type Technique struct {
-	ID      string     `json:"id"`               // "T1003.001"
+	ID      string     `json:"id"`                // "T1003.001"
 	Tactics []string   `json:"tactics,omitempty"` // "credential-access"
 	First   time.Time  `json:"first"`
 	Rules   []string   `json:"rules,omitempty"` // titles of the rules that named it

@@ -1,0 +1,211 @@
+// Package graph is the causal graph: entities as nodes and "what led to
+// what" as directed edges, built from every normalized event, not only the
+// alerts. A parent starts a child, a process writes a file that another
+// executes, a remote address opens a logon session, a key authenticates a
+// role session that reads a bucket. Edges merge repeated relations and keep
+// their first and last time, count, bytes and evidence event ids.
+//
+// The graph answers the investigation's questions: what led to this node
+// before this time (Backtrack), what did it lead to afterwards (Forward),
+// which nodes are so connected that they explain nothing (hubs), and how
+// unusual a transition is (Rarity).
+package graph
+
+import (
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/model/event"
+)
+
+// Config tunes the graph.
+type Config struct {
+	// Skew is the clock difference tolerated between sources: an edge
+	// may precede its effect by up to Skew and still be its cause.
+	// Default 2 minutes.
+	Skew time.Duration
+	// Evidence is how many event ids each edge keeps: the first ones, and
+	// the newest in the last slot. Default 4.
+	Evidence int
+}
+
+func (c Config) withDefaults() Config {
+	if c.Skew == 0 {
+		c.Skew = 2 * time.Minute
+	}
+	if c.Evidence <= 0 {
+		c.Evidence = 4
+	}
+	return c
+}
+
+// NodeID indexes a node of one Graph.
+type NodeID uint32
+
+// EdgeID indexes an edge of one Graph.
+type EdgeID uint32
+
+// Node is an entity of the graph.
+type Node struct {
+	Entity      event.Entity
+	First, Last int64 // unix nanoseconds of the first and last event naming it
+	Events      uint32
+}
+
+// Edge is a causal relation: From led to To. Both marks exchanges that go
+// both ways (a network connection), which paths may cross in either
+// direction.
+type Edge struct {
+	From, To    NodeID
+	Kind        uint16 // see Graph.Kind
+	Both        bool
+	Failed      bool // every event of the edge failed (denied call, bad password)
+	Count       uint32
+	First, Last int64 // unix nanoseconds
+	Bytes       int64 // data that moved From -> To
+	Evidence    event.ID
+}
+
+// Graph is a causal graph. Build it with Add from one goroutine; after
+// Freeze it is read-only and safe for concurrent queries.
+type Graph struct {
+	cfg   Config
+	ids   map[string]NodeID
+	nodes []Node
+	edges []Edge
+	index map[edgeKey]EdgeID
+	out   [][]EdgeID
+	in    [][]EdgeID
+	extra map[EdgeID][]event.ID // evidence beyond the first
+
+	kinds   []string
+	kindIDs map[string]uint16
+
+	hub    []bool // set by Freeze
+	rarity []float32
+	frozen bool
+
+	targets []event.Entity // per-event scratch for Add
+	starts  []procStart    // process starts, for linkSame
+}
+
+type edgeKey struct {
+	from, to NodeID
+	kind     uint16
+}
+
+// New returns an empty graph.
+func New(cfg Config) *Graph {
+	return &Graph{
+		cfg:     cfg.withDefaults(),
+		ids:     map[string]NodeID{},
+		index:   map[edgeKey]EdgeID{},
+		extra:   map[EdgeID][]event.ID{},
+		kindIDs: map[string]uint16{},
+	}
+}
+
+// Config returns the graph's configuration with defaults filled in.
+func (g *Graph) Config() Config { return g.cfg }
+
+// Nodes returns the number of nodes.
+func (g *Graph) Nodes() int { return len(g.nodes) }
+
+// Edges returns the number of edges.
+func (g *Graph) Edges() int { return len(g.edges) }
+
+// Node returns node n.
+func (g *Graph) Node(n NodeID) *Node { return &g.nodes[n] }
+
+// Edge returns edge e.
+func (g *Graph) Edge(e EdgeID) *Edge { return &g.edges[e] }
+
+// Kind names an edge kind.
+func (g *Graph) Kind(k uint16) string { return g.kinds[k] }
+
+// Lookup returns the node of an entity id.
+func (g *Graph) Lookup(id string) (NodeID, bool) {
+	n, ok := g.ids[id]
+	return n, ok
+}
+
+// Out returns the edges leaving n.
+func (g *Graph) Out(n NodeID) []EdgeID { return g.out[n] }
+
+// In returns the edges entering n.
+func (g *Graph) In(n NodeID) []EdgeID { return g.in[n] }
+
+// Evidence returns the event ids an edge keeps, oldest first.
+func (g *Graph) Evidence(e EdgeID) []event.ID {
+	out := []event.ID{g.edges[e].Evidence}
+	return append(out, g.extra[e]...)
+}
+
+// node interns an entity.
+func (g *Graph) node(e event.Entity, t int64) NodeID {
+	n, ok := g.ids[e.ID]
+	if !ok {
+		n = NodeID(len(g.nodes))
+		g.ids[e.ID] = n
+		g.nodes = append(g.nodes, Node{Entity: e, First: t, Last: t})
+		g.out = append(g.out, nil)
+		g.in = append(g.in, nil)
+	}
+	nd := &g.nodes[n]
+	nd.Events++
+	if t < nd.First {
+		nd.First = t
+	}
+	if t > nd.Last {
+		nd.Last = t
+	}
+	return n
+}
+
+// kind interns an edge kind.
+func (g *Graph) kind(k string) uint16 {
+	id, ok := g.kindIDs[k]
+	if !ok {
+		id = uint16(len(g.kinds))
+		g.kindIDs[k] = id
+		g.kinds = append(g.kinds, k)
+	}
+	return id
+}
+
+// link adds one observation of from -> to, merging it into the edge of the
+// same endpoints and kind.
+func (g *Graph) link(from, to NodeID, kind uint16, both, failed bool, t, bytes int64, ev event.ID) {
+	if from == to {
+		return
+	}
+	k := edgeKey{from, to, kind}
+	id, ok := g.index[k]
+	if !ok {
+		id = EdgeID(len(g.edges))
+		g.index[k] = id
+		g.edges = append(g.edges, Edge{From: from, To: to, Kind: kind, Both: both, Failed: failed, Count: 1, First: t, Last: t, Bytes: bytes, Evidence: ev})
+		g.out[from] = append(g.out[from], id)
+		g.in[to] = append(g.in[to], id)
+		return
+	}
+	e := &g.edges[id]
+	e.Count++
+	e.Bytes += bytes
+	e.Failed = e.Failed && failed
+	if t < e.First {
+		e.First = t
+	}
+	if t > e.Last {
+		e.Last = t
+	}
+	if ev == e.Evidence {
+		return
+	}
+	x := g.extra[id]
+	switch {
+	case len(x) < g.cfg.Evidence-1:
+		g.extra[id] = append(x, ev)
+	case len(x) > 0:
+		x[len(x)-1] = ev // keep the newest in the last slot
+	}
+}

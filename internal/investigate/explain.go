@@ -1,0 +1,354 @@
+package investigate
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/graph"
+	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/model/finding"
+	"github.com/causeway-soc/causeway/internal/model/incident"
+)
+
+// levels ranks finding levels.
+var levels = map[string]int{"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
+
+// explained is what explain gathers about one group before rendering.
+type explained struct {
+	inv      *investigation
+	group    []int
+	roots    []candidate
+	members  map[graph.NodeID]string // node -> role
+	edges    map[graph.EdgeID]bool   // edges of the incident graph
+	path     []graph.EdgeID          // root cause -> earliest finding
+	findings map[graph.NodeID]int    // findings per anchor node
+}
+
+// explain builds the incident of a group of findings; false when the group
+// is below the minimum level.
+func (inv *investigation) explain(group []int) (incident.Incident, bool) {
+	var inc incident.Incident
+	top := 0
+	for _, i := range group {
+		f := inv.anchors[i].f
+		inc.Findings = append(inc.Findings, f)
+		if l := levels[f.Rule.Level]; l > top {
+			top, inc.Severity = l, f.Rule.Level
+		}
+	}
+	if top < levels[inv.cfg.MinLevel] {
+		return inc, false
+	}
+	sort.SliceStable(inc.Findings, func(i, j int) bool { return inc.Findings[i].Time.Before(inc.Findings[j].Time) })
+	x := &explained{inv: inv, group: group, members: map[graph.NodeID]string{}, edges: map[graph.EdgeID]bool{}, findings: map[graph.NodeID]int{}}
+	x.roots = inv.rootCauses(group)
+	x.collect()
+	x.span(&inc)
+
+	for i, c := range x.roots {
+		rc := incident.RootCause{Subject: x.subject(c.node, c.at), Confidence: confidence(x.roots, i), Reason: c.reason()}
+		if len(rc.Evidence) == 0 {
+			continue // nothing cites it: not a candidate an analyst can check
+		}
+		inc.RootCauses = append(inc.RootCauses, rc)
+	}
+	inc.FirstCompromised = x.firstCompromised()
+	inc.Techniques, inc.Stages = techniques(inc.Findings)
+	inc.Impact = x.impact()
+	inc.Entities = x.memberList()
+	inc.Graph = x.graph()
+	inc.Joins = x.joins()
+	inc.Timeline = x.timeline(inc.Findings)
+	inc.Story = x.story(&inc)
+	inc.Title = title(&inc)
+	rootID := ""
+	if len(inc.RootCauses) > 0 {
+		rootID = inc.RootCauses[0].Entity.ID
+	}
+	inc.ID = event.NewID("incident", inc.Findings[0].ID.String(), rootID)
+	return inc, true
+}
+
+// span sets the incident's time range from its findings.
+func (x *explained) span(inc *incident.Incident) {
+	for i, f := range inc.Findings {
+		if i == 0 || f.Time.Before(inc.First) {
+			inc.First = f.Time
+		}
+		if f.Time.After(inc.Last) {
+			inc.Last = f.Time
+		}
+	}
+	for _, c := range x.roots[:min(1, len(x.roots))] {
+		if c.at.Before(inc.First) {
+			inc.First = c.at
+		}
+	}
+}
+
+// confidence shares the candidates' scores out.
+func confidence(cs []candidate, i int) float64 {
+	var sum float64
+	for _, c := range cs {
+		sum += c.score
+	}
+	if sum == 0 {
+		return 0
+	}
+	return cs[i].score / sum
+}
+
+// collect gathers the incident's nodes and edges: the findings' subjects,
+// the path from the top root cause to each, the paths that joined them,
+// the other ends of their alerted edges, and the remote peers of its
+// processes.
+func (x *explained) collect() {
+	inv, g := x.inv, x.inv.g
+	addPath := func(p []graph.EdgeID) {
+		for _, e := range p {
+			x.edges[e] = true
+			ed := g.Edge(e)
+			x.add(ed.From, "attacker")
+			x.add(ed.To, "attacker")
+		}
+	}
+	inGroup := map[graph.NodeID]bool{}
+	for _, i := range x.group {
+		if a := &inv.anchors[i]; a.ok {
+			inGroup[a.node] = true
+		}
+	}
+	for _, i := range x.group {
+		a := &inv.anchors[i]
+		if !a.ok {
+			continue
+		}
+		x.findings[a.node]++
+		x.add(a.node, "attacker")
+		if len(x.roots) > 0 {
+			if j, ok := a.backI[x.roots[0].node]; ok {
+				p := graph.Path(a.back, j)
+				addPath(p)
+				if len(x.path) == 0 || len(p) > 0 && g.Edge(p[len(p)-1]).First < g.Edge(x.path[0]).First {
+					x.path = reversed(p)
+				}
+			}
+		}
+		for j, r := range a.fwd {
+			if j > 0 && inGroup[r.Node] {
+				addPath(graph.Path(a.fwd, j))
+			}
+		}
+	}
+	for e := range inv.suspicious {
+		ed := g.Edge(e)
+		_, from := x.members[ed.From]
+		_, to := x.members[ed.To]
+		if from || to {
+			x.edges[e] = true
+			x.add(ed.From, "attacker")
+			x.add(ed.To, "target")
+		}
+	}
+	for n := range x.members {
+		if g.Node(n).Entity.Kind != event.KindProcess {
+			continue
+		}
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			peer := g.Node(ed.To).Entity
+			if ed.Both && peer.Kind == event.KindEndpoint && !g.IsHub(ed.To) && !inv.skip(e) {
+				x.edges[e] = true
+				x.add(ed.To, "target")
+			}
+		}
+	}
+	if len(x.roots) > 0 {
+		x.members[x.roots[0].node] = "root-cause"
+	}
+}
+
+// reversed turns a backtrack path (from the finding back) into causal
+// order (from the root cause on).
+func reversed(p []graph.EdgeID) []graph.EdgeID {
+	out := make([]graph.EdgeID, len(p))
+	for i, e := range p {
+		out[len(p)-1-i] = e
+	}
+	return out
+}
+
+// add makes n a member unless it only carries context.
+func (x *explained) add(n graph.NodeID, role string) {
+	if _, ok := x.members[n]; ok {
+		return
+	}
+	e := x.inv.g.Node(n).Entity
+	if e.Kind == event.KindResource && strings.HasPrefix(e.ID, "resource:host:") && strings.Contains(e.ID, "/registry:") {
+		return // registry keys are context, not members
+	}
+	x.members[n] = role
+}
+
+// subject renders a node with the evidence that ties it to the incident:
+// the events of its incident edges.
+func (x *explained) subject(n graph.NodeID, at time.Time) incident.Subject {
+	g := x.inv.g
+	s := incident.Subject{Entity: g.Node(n).Entity, Time: at}
+	seen := map[event.ID]bool{}
+	addEv := func(e graph.EdgeID) {
+		for _, id := range g.Evidence(e) {
+			if !seen[id] && len(s.Evidence) < 3 && x.inv.lookup(id) != nil {
+				seen[id] = true
+				s.Evidence = append(s.Evidence, id)
+			}
+		}
+	}
+	for _, e := range x.path {
+		if ed := g.Edge(e); ed.From == n || ed.To == n {
+			addEv(e)
+		}
+	}
+	for _, list := range [][]graph.EdgeID{g.Out(n), g.In(n)} {
+		for _, e := range list {
+			if x.edges[e] {
+				addEv(e)
+			}
+		}
+	}
+	if len(s.Evidence) == 0 {
+		for _, e := range g.Out(n) {
+			if !x.inv.skip(e) {
+				addEv(e)
+			}
+		}
+	}
+	return s
+}
+
+// firstCompromised is the first host, account or session the root cause
+// acted on: where the attack first took hold.
+func (x *explained) firstCompromised() *incident.Subject {
+	g := x.inv.g
+	for _, e := range x.path {
+		ed := g.Edge(e)
+		for _, n := range []graph.NodeID{ed.From, ed.To} {
+			ent := g.Node(n).Entity
+			var h event.Entity
+			switch ent.Kind {
+			case event.KindHost:
+				h = ent
+			case event.KindProcess, event.KindFile:
+				h = hostOf(ent)
+			case event.KindPrincipal, event.KindSession, event.KindCredential:
+				if x.members[n] == "root-cause" {
+					continue
+				}
+				h = ent
+			default:
+				continue
+			}
+			if h.ID == "" {
+				continue
+			}
+			s := incident.Subject{Entity: h, Time: time.Unix(0, ed.First).UTC()}
+			s.Evidence = []event.ID{ed.Evidence}
+			return &s
+		}
+	}
+	return nil
+}
+
+// hostOf returns the host a host-scoped entity id names: "process:mkt01/..."
+// is on host:mkt01.
+func hostOf(e event.Entity) event.Entity {
+	_, rest, ok := strings.Cut(e.ID, ":")
+	if !ok {
+		return event.Entity{}
+	}
+	h, _, ok := strings.Cut(rest, "/")
+	if !ok || h == "" {
+		return event.Entity{}
+	}
+	return event.Entity{Kind: event.KindHost, ID: "host:" + h, Name: h}
+}
+
+// techniques lists the findings' ATT&CK techniques in order of first use,
+// and the tactics reached in kill-chain order.
+func techniques(fs []finding.Finding) ([]incident.Technique, []string) {
+	byID := map[string]*incident.Technique{}
+	var order []string
+	tactics := map[string]bool{}
+	for _, f := range fs {
+		for _, t := range f.Rule.Tactics {
+			tactics[t] = true
+		}
+		for _, id := range f.Rule.Techniques {
+			t := byID[id]
+			if t == nil {
+				t = &incident.Technique{ID: id, First: f.Time}
+				byID[id] = t
+				order = append(order, id)
+			}
+			if f.Time.Before(t.First) {
+				t.First = f.Time
+			}
+			if !contains(t.Rules, f.Rule.Title) {
+				t.Rules = append(t.Rules, f.Rule.Title)
+			}
+			for _, tac := range f.Rule.Tactics {
+				if !contains(t.Tactics, tac) {
+					t.Tactics = append(t.Tactics, tac)
+				}
+			}
+			if len(t.Events) < 5 {
+				t.Events = append(t.Events, f.Events...)
+			}
+		}
+	}
+	out := make([]incident.Technique, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
+	return out, killChain(tactics)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// killChain is the ATT&CK Enterprise tactic order (v18); tags outside it
+// (v19 names such as "stealth") follow in name order.
+var killChain = func() func(map[string]bool) []string {
+	order := []string{"reconnaissance", "resource-development", "initial-access", "execution", "persistence",
+		"privilege-escalation", "defense-evasion", "credential-access", "discovery", "lateral-movement",
+		"collection", "command-and-control", "exfiltration", "impact"}
+	return func(seen map[string]bool) []string {
+		var out, rest []string
+		for _, t := range order {
+			if seen[t] {
+				out = append(out, t)
+			}
+		}
+		for t := range seen {
+			if !contains(order, t) && !groupOrSoftware(t) {
+				rest = append(rest, t)
+			}
+		}
+		sort.Strings(rest)
+		return append(out, rest...)
+	}
+}()
+
+// groupOrSoftware reports ATT&CK group and software tags ("g0016",
+// "s0002"), which are not tactics.
+func groupOrSoftware(t string) bool {
+	return len(t) > 1 && (t[0] == 'g' || t[0] == 's') && t[1] >= '0' && t[1] <= '9'
+}

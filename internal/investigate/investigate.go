@@ -1,0 +1,214 @@
+// Package investigate turns findings into incidents. It ties each finding
+// to the causal graph, walks back and forward from it along unusual or
+// alerted edges, joins findings whose walks meet, and explains each group:
+// the ranked root causes, the first compromised resource, the techniques
+// in kill-chain order, the impact, a timeline and a story whose every
+// sentence cites the events it rests on.
+package investigate
+
+import (
+	"sort"
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/graph"
+	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/model/finding"
+	"github.com/causeway-soc/causeway/internal/model/incident"
+)
+
+// Config tunes the investigation.
+type Config struct {
+	// Horizon is how far apart in time causally linked steps of one
+	// attack may be. Default 72 hours.
+	Horizon time.Duration
+	// Rare is the rarity from which an edge counts as unusual enough to
+	// follow (see graph.Rarity); edges of alerted events are always
+	// followed. Default 0.5.
+	Rare float32
+	// MaxNodes bounds each walk. Default 5,000.
+	MaxNodes int
+	// MinLevel drops incidents whose findings are all below this level.
+	// Default "low" (informational findings alone make no incident).
+	MinLevel string
+}
+
+func (c Config) withDefaults() Config {
+	if c.Horizon == 0 {
+		c.Horizon = 72 * time.Hour
+	}
+	if c.Rare == 0 {
+		c.Rare = 0.5
+	}
+	if c.MaxNodes == 0 {
+		c.MaxNodes = 5000
+	}
+	if c.MinLevel == "" {
+		c.MinLevel = "low"
+	}
+	return c
+}
+
+// Lookup returns a normalized event by id, or nil when it is not kept.
+type Lookup func(event.ID) *event.Event
+
+// Run investigates findings over a frozen graph built from the same
+// events, and returns the incidents, earliest first.
+func Run(cfg Config, g *graph.Graph, findings []finding.Finding, lookup Lookup) []incident.Incident {
+	cfg = cfg.withDefaults()
+	inv := &investigation{cfg: cfg, g: g, lookup: lookup, suspicious: map[graph.EdgeID]bool{}}
+	inv.anchor(findings)
+	inv.walk()
+	var out []incident.Incident
+	for _, group := range inv.group() {
+		if inc, ok := inv.explain(group); ok {
+			out = append(out, inc)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
+	return out
+}
+
+// investigation is the state of one Run.
+type investigation struct {
+	cfg        Config
+	g          *graph.Graph
+	lookup     Lookup
+	suspicious map[graph.EdgeID]bool // edges of alerted events
+	anchors    []anchor
+}
+
+// anchor is a finding tied to the graph: the node its evidence is about,
+// when, and what the walks from there reached.
+type anchor struct {
+	f       finding.Finding
+	node    graph.NodeID
+	at      time.Time
+	ok      bool   // the finding's subject is in the graph
+	subject string // the subject's entity id
+	back    []graph.Reach
+	fwd     []graph.Reach
+	backI   map[graph.NodeID]int
+	fwdI    map[graph.NodeID]int
+}
+
+// anchor ties each finding to the subject of its earliest evidence event
+// and marks the edges of all its evidence events suspicious.
+func (inv *investigation) anchor(findings []finding.Finding) {
+	for _, f := range findings {
+		a := anchor{f: f}
+		for _, id := range f.Events {
+			ev := inv.lookup(id)
+			if ev == nil {
+				continue
+			}
+			for _, e := range inv.g.EdgesOf(ev) {
+				inv.suspicious[e] = true
+			}
+			if a.ok && !ev.Time.Before(a.at) {
+				continue
+			}
+			subj := graph.Subject(ev)
+			if a.subject == "" {
+				a.subject = subj.ID
+			}
+			if n, ok := inv.g.Lookup(subj.ID); ok {
+				a.node, a.at, a.ok, a.subject = n, ev.Time, true, subj.ID
+			}
+		}
+		if !a.ok {
+			a.at = f.Time
+		}
+		inv.anchors = append(inv.anchors, a)
+	}
+}
+
+// skip is the edge filter of every walk: it follows alerted edges, and
+// edges of causal kinds whose transition is rare in this data.
+func (inv *investigation) skip(e graph.EdgeID) bool {
+	g := inv.g
+	if inv.suspicious[e] || g.Kind(g.Edge(e).Kind) == "same" {
+		return false
+	}
+	return g.Rarity(e) < inv.cfg.Rare || graph.Weak(g.Kind(g.Edge(e).Kind))
+}
+
+func (inv *investigation) walk() {
+	w := graph.Walk{Horizon: inv.cfg.Horizon, MaxNodes: inv.cfg.MaxNodes, Skip: inv.skip}
+	for i := range inv.anchors {
+		a := &inv.anchors[i]
+		if !a.ok {
+			continue
+		}
+		a.back = inv.g.Backtrack(a.node, a.at, w)
+		a.fwd = inv.g.Forward(a.node, a.at, w)
+		a.backI = index(a.back)
+		a.fwdI = index(a.fwd)
+	}
+}
+
+func index(rs []graph.Reach) map[graph.NodeID]int {
+	m := make(map[graph.NodeID]int, len(rs))
+	for i, r := range rs {
+		m[r.Node] = i
+	}
+	return m
+}
+
+// group joins findings whose walks reach each other's subject: one led to
+// the other. Each group's joins record the path that joined it.
+func (inv *investigation) group() [][]int {
+	n := len(inv.anchors)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	byNode := map[graph.NodeID][]int{}
+	bySubject := map[string]int{} // findings outside the graph join by subject
+	for i, a := range inv.anchors {
+		if a.ok {
+			byNode[a.node] = append(byNode[a.node], i)
+			continue
+		}
+		if j, ok := bySubject[a.subject]; ok {
+			parent[find(i)] = find(j)
+		} else {
+			bySubject[a.subject] = i
+		}
+	}
+	for i, a := range inv.anchors {
+		if !a.ok {
+			continue
+		}
+		for _, rs := range [][]graph.Reach{a.back, a.fwd} {
+			for _, r := range rs {
+				for _, j := range byNode[r.Node] {
+					if ri, rj := find(i), find(j); ri != rj {
+						parent[ri] = rj
+					}
+				}
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var roots []int
+	for i := range inv.anchors {
+		r := find(i)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	out := make([][]int, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, groups[r])
+	}
+	return out
+}
