@@ -25,6 +25,9 @@ const usage = `Causeway: autonomous SOC engine.
 Usage:
   causeway demo [flags]                  read the built-in telemetry of a company under attack
   causeway investigate [flags] PATH...   read logs (files, directories, archives, - for stdin)
+  causeway eval [flags] SCENARIO...      investigate scenarios and score the incidents against their ground truth
+  causeway rules lint [flags] DIR...     check Sigma rule files: what does not load, and why
+  causeway rules test [flags] DIR...     run rules against the samples and regression data beside them
   causeway version                       print the version
 
 Run "causeway COMMAND -h" for the flags of a command.
@@ -66,6 +69,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if _, err = parse(fs, rest); err == nil {
 			err = app.Demo(ctx, *cfg, deps)
 		}
+	case "eval":
+		fs, cfg := commonFlags("eval", stderr)
+		ecfg := app.EvalConfig{}
+		fs.StringVar(&ecfg.Corpora, "corpora", "", "folder the scenarios' inputs are relative to (default $CAUSEWAY_CORPORA, else ../shared/corpora)")
+		var paths []string
+		if paths, err = parse(fs, rest); err == nil {
+			if len(paths) == 0 {
+				err = errors.New("eval: name at least one scenario file")
+			} else {
+				ecfg.Config = *cfg
+				err = app.Eval(ctx, ecfg, deps, paths)
+			}
+		}
+	case "rules":
+		err = rules(ctx, deps, rest)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "causeway", version)
 	case "help", "-h", "--help":
@@ -84,6 +102,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// rules runs "causeway rules lint|test DIR...".
+func rules(ctx context.Context, deps app.Deps, args []string) error {
+	if len(args) == 0 || (args[0] != "lint" && args[0] != "test") {
+		return errors.New("rules: want lint or test, then one or more rule directories")
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("rules "+sub, flag.ContinueOnError)
+	fs.SetOutput(deps.Stderr)
+	cfg := app.Config{Domains: map[string]string{}}
+	fs.StringVar(&cfg.Output, "output", "text", "output format: text or json")
+	dirs, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		return fmt.Errorf("rules %s: name at least one rule directory", sub)
+	}
+	if sub == "lint" {
+		return app.RulesLint(cfg, deps, dirs)
+	}
+	return app.RulesTest(ctx, cfg, deps, dirs)
+}
+
 func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	cfg := &app.Config{Domains: map[string]string{}}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -95,6 +136,7 @@ func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 		cfg.Rules = append(cfg.Rules, s)
 		return nil
 	})
+	fs.StringVar(&cfg.Report, "report", "", "write incident reports (index.html, one page per incident, incidents.md, incidents.json) into this directory")
 	fs.StringVar(&cfg.Events, "events", "", "also write the normalized events to this file as JSON lines (- for standard output)")
 	fs.Func("domain", "map a Windows domain to its DNS suffix, NAME=SUFFIX (repeatable), so CORP\\alice and alice@corp.com are one principal", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")

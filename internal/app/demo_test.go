@@ -15,13 +15,17 @@ import (
 // TestDemoJoins checks that the demo's sources meet on the same entities:
 // the joins the causal graph will be built from.
 func TestDemoJoins(t *testing.T) {
-	var events []*event.Event
 	var out bytes.Buffer
 	cfg := Config{Output: "json", Progress: "never", Year: demo.Year, Domains: demo.Domains}
 	deps := Deps{Stdout: &out, Stderr: &out, Now: time.Now}
-	inv, err := readAll(context.Background(), cfg, deps, readFS(demo.Data, "."), func(ev *event.Event) { events = append(events, ev) })
+	a, err := analyze(context.Background(), cfg, deps, readFS(demo.Data, "."))
 	if err != nil {
 		t.Fatal(err)
+	}
+	inv := a.Summary.Inventory
+	var events []*event.Event
+	for _, ev := range a.Events {
+		events = append(events, ev)
 	}
 	if inv.Errors != 0 || len(inv.SkippedPaths) != 0 || len(inv.Formats) != 5 {
 		t.Fatalf("demo data: %d errors, %d skipped, formats %v", inv.Errors, len(inv.SkippedPaths), inv.Formats)

@@ -78,3 +78,84 @@ func (g *Graph) linkSame() {
 	}
 	g.starts = nil
 }
+
+// deferredEvent is an event whose acting process is named by pid only (the
+// Security log's ProcessId), waiting for Freeze to resolve it.
+type deferredEvent struct {
+	ev  *event.Event
+	pid string
+}
+
+// actorPID returns the pid of an event's acting process when the event
+// names it only by pid: no actor ref, an image, a ProcessId field. Logons
+// and network events are derived as they come.
+func actorPID(ev *event.Event, r refs) (string, bool) {
+	if r.actor.ID != "" || r.image.ID == "" {
+		return "", false
+	}
+	switch ev.Class {
+	case event.ClassLogon, event.ClassAuth, event.ClassNetwork, event.ClassDNS, event.ClassHTTP:
+		return "", false
+	}
+	v, ok := ev.Get("ProcessId")
+	if !ok {
+		return "", false
+	}
+	var n uint64
+	var err error
+	if h, ok := strings.CutPrefix(strings.ToLower(v), "0x"); ok {
+		n, err = strconv.ParseUint(h, 16, 32)
+	} else {
+		n, err = strconv.ParseUint(v, 10, 32)
+	}
+	if err != nil || n == 0 {
+		return "", false
+	}
+	return strconv.FormatUint(n, 10), true
+}
+
+// resolveDeferred derives the events waiting for their acting process,
+// each with the process of its host and pid that started last before it
+// (within the skew) and whose image matches; without one, the event is
+// derived as it is.
+func (g *Graph) resolveDeferred() {
+	byKey := map[string][]procStart{}
+	for _, s := range g.starts {
+		byKey[s.key] = append(byKey[s.key], s)
+	}
+	for _, de := range g.deferred {
+		ev := de.ev
+		r := collectRefs(ev, nil)
+		host := strings.TrimPrefix(r.host.ID, "host:")
+		image := r.image.Name
+		if ev.Class == event.ClassProcess && ev.Action == "start" {
+			image, _ = ev.Get("ParentProcessName")
+		}
+		t := ev.Time.UnixNano()
+		var best *procStart
+		for i, s := range byKey[host+"/"+de.pid] {
+			if s.at > t+int64(g.cfg.Skew) || !sameImage(g.nodes[s.node].Entity.Name, image) {
+				continue
+			}
+			if best == nil || s.guid && !best.guid || s.guid == best.guid && s.at > best.at {
+				best = &byKey[host+"/"+de.pid][i]
+			}
+		}
+		if best != nil {
+			r.actor = g.nodes[best.node].Entity
+		}
+		d := deriver{g: g, ev: ev, t: t, failed: ev.Outcome == event.OutcomeFailure}
+		d.emit = d.add
+		d.derive(r)
+	}
+	g.deferred = nil
+}
+
+// sameImage compares two executable paths by file name, ignoring case;
+// an unknown one matches anything.
+func sameImage(a, b string) bool {
+	if a == "" || b == "" {
+		return true
+	}
+	return strings.EqualFold(baseName(a), baseName(b))
+}

@@ -60,6 +60,15 @@ func (g *Graph) Add(ev *event.Event) {
 	g.targets = r.targets
 	d := deriver{g: g, ev: ev, t: ev.Time.UnixNano(), failed: ev.Outcome == event.OutcomeFailure}
 	d.emit = d.add
+	if pid, ok := actorPID(ev, r); ok {
+		// The acting process is known by pid only: resolve it at Freeze,
+		// when every process start has been seen.
+		g.deferred = append(g.deferred, deferredEvent{ev: ev, pid: pid})
+		if ev.Class == event.ClassProcess && ev.Action == "start" {
+			d.noteStart(r)
+		}
+		return
+	}
 	d.derive(r)
 }
 
@@ -204,6 +213,9 @@ func (d deriver) activity(r refs) {
 		}
 		if start && t.Kind == event.KindProcess && r.session.ID != "" {
 			d.link(r.session, t, "session", false, 0)
+			if a.Kind != event.KindProcess {
+				continue // the creator is unknown: the session did not start it
+			}
 		}
 		if read {
 			d.link(t, a, kind, false, d.ev.BytesIn)
@@ -327,7 +339,7 @@ func (d deriver) logon(r refs) {
 		d.link(r.credential, subject, "key", false, 0)
 	}
 	if r.host.ID != "" && d.ev.Class == event.ClassLogon {
-		d.link(subject, r.host, "logon", false, 0)
+		d.link(subject, r.host, "on", false, 0)
 	}
 	for _, t := range r.targets {
 		if t.ID != subject.ID {

@@ -19,6 +19,7 @@ func (g *Graph) Freeze() {
 	if g.frozen {
 		return
 	}
+	g.resolveDeferred()
 	g.linkSame()
 	g.frozen = true
 	g.findHubs()
@@ -192,6 +193,23 @@ func Internal(a netip.Addr) bool {
 	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified()
 }
 
+// IsLocal reports whether an endpoint is the machine itself: loopback or
+// unspecified.
+func IsLocal(e event.Entity) bool {
+	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
+		return false
+	}
+	addr, err := netip.ParseAddr(e.Name)
+	if err != nil {
+		ap, perr := netip.ParseAddrPort(e.Name)
+		if perr != nil {
+			return false
+		}
+		addr = ap.Addr()
+	}
+	return addr.IsLoopback() || addr.IsUnspecified()
+}
+
 // IsExternal reports whether an endpoint entity is a public address.
 func IsExternal(e event.Entity) bool {
 	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
@@ -220,13 +238,26 @@ func (g *Graph) peers(n NodeID) int {
 	return len(seen)
 }
 
-// Weak reports edge kinds that are too common in normal work to be
-// followed on rarity alone: process handle opens, module loads, registry
-// reads and writes, file reads, pipes. The investigation follows them only
-// when an alert is on them.
+// Strong reports edge kinds that are causal whenever they occur, however
+// common: a parent starting a child, a file running as a process, a
+// download, an injection, one process seen by two logs, and the identity
+// chain of keys, sessions and principals.
+func Strong(kind string) bool {
+	switch kind {
+	case "start", "exec", "download", "inject", "same", "role", "instance", "key", "as", "from":
+		return true
+	}
+	return strings.HasPrefix(kind, "issue:")
+}
+
+// Weak reports edge kinds that are too common in normal work, or too loose
+// a relation, to be followed on rarity alone: process handle opens, module
+// loads, registry reads and writes, file reads, pipes, a process being in a
+// logon session, a session being on a host. The investigation follows
+// them only when an alert is on them.
 func Weak(kind string) bool {
 	switch kind {
-	case "access", "load", "read", "open", "connect_pipe", "create_pipe", "end", "query", "addr":
+	case "access", "load", "read", "open", "connect_pipe", "create_pipe", "end", "query", "addr", "on", "session":
 		return true
 	}
 	return strings.HasPrefix(kind, "reg:")

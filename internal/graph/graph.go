@@ -84,8 +84,9 @@ type Graph struct {
 	rarity []float32
 	frozen bool
 
-	targets []event.Entity // per-event scratch for Add
-	starts  []procStart    // process starts, for linkSame
+	targets  []event.Entity  // per-event scratch for Add
+	starts   []procStart     // process starts, for linkSame and resolveDeferred
+	deferred []deferredEvent // events whose acting process is known by pid only
 }
 
 type edgeKey struct {

@@ -158,14 +158,82 @@ func (x *explained) collect() {
 		for _, e := range g.Out(n) {
 			ed := g.Edge(e)
 			peer := g.Node(ed.To).Entity
-			if ed.Both && peer.Kind == event.KindEndpoint && !g.IsHub(ed.To) && !inv.skip(e) {
+			if ed.Both && peer.Kind == event.KindEndpoint && !g.IsHub(ed.To) && !inv.skip(e) && x.onlyMembers(ed.To) {
 				x.edges[e] = true
 				x.add(ed.To, "target")
 			}
 		}
 	}
+	for _, i := range x.group {
+		if a := &inv.anchors[i]; a.ok {
+			x.identityChain(a.node, a.at)
+		}
+	}
+	if len(x.roots) > 0 {
+		root := x.roots[0]
+		w := graph.Walk{Horizon: inv.cfg.Horizon, MaxNodes: 50, Skip: inv.skip}
+		rs := g.Backtrack(root.node, root.at, w)
+		for i, r := range rs {
+			if i > 0 && r.Depth <= 2 {
+				addPath(graph.Path(rs, i))
+			}
+		}
+	}
+	for n := range x.members {
+		if k := g.Node(n).Entity.Kind; k == event.KindSession || k == event.KindCredential {
+			if p := x.principalOf(n); p.ID != "" {
+				if pn, ok := g.Lookup(p.ID); ok {
+					x.add(pn, "compromised")
+				}
+			}
+		}
+	}
 	if len(x.roots) > 0 {
 		x.members[x.roots[0].node] = "root-cause"
+	}
+}
+
+// onlyMembers reports whether only the incident's processes talked to an
+// endpoint: an address the attack alone used, not a shared server.
+func (x *explained) onlyMembers(n graph.NodeID) bool {
+	g := x.inv.g
+	for _, e := range g.In(n) {
+		from := g.Edge(e).From
+		if _, ok := x.members[from]; !ok && g.Node(from).Entity.Kind == event.KindProcess {
+			return false
+		}
+	}
+	return true
+}
+
+// identityChain adds the keys, sessions and principals behind an identity
+// the attack used: who issued its session, which key it used, whom it
+// acted as.
+func (x *explained) identityChain(n graph.NodeID, at time.Time) {
+	g := x.inv.g
+	switch g.Node(n).Entity.Kind {
+	case event.KindSession, event.KindCredential, event.KindPrincipal:
+	default:
+		return
+	}
+	identity := func(e graph.EdgeID) bool {
+		switch k := g.Kind(g.Edge(e).Kind); k {
+		case "key", "as", "role", "instance", "from":
+			return false
+		default:
+			return !strings.HasPrefix(k, "issue:")
+		}
+	}
+	rs := g.Backtrack(n, at, graph.Walk{Horizon: x.inv.cfg.Horizon, MaxNodes: 50, Skip: identity})
+	for i, r := range rs {
+		if i > 0 && r.Depth <= 3 {
+			for _, e := range graph.Path(rs, i) {
+				x.edges[e] = true
+				ed := g.Edge(e)
+				x.add(ed.From, "attacker")
+				x.add(ed.To, "attacker")
+			}
+		}
 	}
 }
 
@@ -187,6 +255,12 @@ func (x *explained) add(n graph.NodeID, role string) {
 	e := x.inv.g.Node(n).Entity
 	if e.Kind == event.KindResource && strings.HasPrefix(e.ID, "resource:host:") && strings.Contains(e.ID, "/registry:") {
 		return // registry keys are context, not members
+	}
+	if e.Kind == event.KindFile && !x.inv.written(n) && !x.inv.readBy(n) {
+		return // a program that was already there: context, not part of the attack
+	}
+	if e.Kind == event.KindEndpoint && graph.IsLocal(e) {
+		return
 	}
 	x.members[n] = role
 }
@@ -227,37 +301,113 @@ func (x *explained) subject(n graph.NodeID, at time.Time) incident.Subject {
 	return s
 }
 
-// firstCompromised is the first host, account or session the root cause
-// acted on: where the attack first took hold.
+// firstCompromised is the first host or account the attack took hold of:
+// going from the root cause along the path to the first finding, the host
+// of the first process or file, the owner of the first session or key, or
+// the first account.
 func (x *explained) firstCompromised() *incident.Subject {
 	g := x.inv.g
+	type step struct {
+		n  graph.NodeID
+		at int64
+		ev []event.ID
+	}
+	var steps []step
 	for _, e := range x.path {
 		ed := g.Edge(e)
-		for _, n := range []graph.NodeID{ed.From, ed.To} {
-			ent := g.Node(n).Entity
-			var h event.Entity
-			switch ent.Kind {
-			case event.KindHost:
-				h = ent
-			case event.KindProcess, event.KindFile:
-				h = hostOf(ent)
-			case event.KindPrincipal, event.KindSession, event.KindCredential:
-				if x.members[n] == "root-cause" {
-					continue
-				}
-				h = ent
-			default:
-				continue
+		ev := g.Evidence(e)
+		steps = append(steps, step{ed.From, ed.First, ev}, step{ed.To, ed.First, ev})
+	}
+	if len(steps) == 0 {
+		for _, i := range x.group {
+			if a := &x.inv.anchors[i]; a.ok {
+				steps = append(steps, step{a.node, a.at.UnixNano(), a.f.Events})
+				break
 			}
-			if h.ID == "" {
-				continue
-			}
-			s := incident.Subject{Entity: h, Time: time.Unix(0, ed.First).UTC()}
-			s.Evidence = []event.ID{ed.Evidence}
-			return &s
 		}
 	}
+	for _, st := range steps {
+		h := x.owner(st.n)
+		if h.ID == "" {
+			continue
+		}
+		return &incident.Subject{Entity: h, Time: time.Unix(0, st.at).UTC(), Evidence: st.ev[:min(len(st.ev), 3)]}
+	}
 	return nil
+}
+
+// owner is the host or account a node belongs to, or nothing for remote
+// addresses and resources: a process or file is on a host, a logon session
+// on its host, a cloud session or key is its principal's.
+func (x *explained) owner(n graph.NodeID) event.Entity {
+	g := x.inv.g
+	ent := g.Node(n).Entity
+	switch ent.Kind {
+	case event.KindHost, event.KindPrincipal:
+		return ent
+	case event.KindProcess, event.KindFile:
+		return x.hostEntity(hostOf(ent))
+	case event.KindSession, event.KindCredential:
+		if h := hostOf(event.Entity{ID: strings.Replace(ent.ID, "session:host:", "session:", 1)}); strings.HasPrefix(ent.ID, "session:host:") && h.ID != "" {
+			return x.hostEntity(h)
+		}
+		if issuer, ok := x.issuer(n); ok {
+			return x.owner(issuer)
+		}
+		if p := x.principalOf(n); p.ID != "" {
+			return p
+		}
+		return ent
+	}
+	return event.Entity{}
+}
+
+// hostEntity returns the graph's entity for a host id, with its full name.
+func (x *explained) hostEntity(h event.Entity) event.Entity {
+	if n, ok := x.inv.g.Lookup(h.ID); ok {
+		return x.inv.g.Node(n).Entity
+	}
+	return h
+}
+
+// issuer returns who obtained a session or key (AssumeRole,
+// GetSessionToken, CreateAccessKey): its owner is the one compromised.
+func (x *explained) issuer(n graph.NodeID) (graph.NodeID, bool) {
+	g := x.inv.g
+	for _, e := range g.In(n) {
+		ed := g.Edge(e)
+		if strings.HasPrefix(g.Kind(ed.Kind), "issue:") && ed.From != n {
+			if k := g.Node(ed.From).Entity.Kind; k == event.KindSession || k == event.KindCredential || k == event.KindPrincipal {
+				return ed.From, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// principalOf finds the principal a session or key acts as: an "as" edge
+// into it, or into the session the key authenticated.
+func (x *explained) principalOf(n graph.NodeID) event.Entity {
+	g := x.inv.g
+	for _, e := range g.In(n) {
+		ed := g.Edge(e)
+		if g.Kind(ed.Kind) == "as" && g.Node(ed.From).Entity.Kind == event.KindPrincipal {
+			return g.Node(ed.From).Entity
+		}
+	}
+	for _, e := range g.Out(n) {
+		ed := g.Edge(e)
+		if g.Kind(ed.Kind) != "key" {
+			continue
+		}
+		for _, e2 := range g.In(ed.To) {
+			ed2 := g.Edge(e2)
+			if g.Kind(ed2.Kind) == "as" && g.Node(ed2.From).Entity.Kind == event.KindPrincipal {
+				return g.Node(ed2.From).Entity
+			}
+		}
+	}
+	return event.Entity{}
 }
 
 // hostOf returns the host a host-scoped entity id names: "process:mkt01/..."

@@ -122,14 +122,22 @@ func (inv *investigation) anchor(findings []finding.Finding) {
 	}
 }
 
-// skip is the edge filter of every walk: it follows alerted edges, and
-// edges of causal kinds whose transition is rare in this data.
+// skip is the edge filter of every walk: it follows alerted edges, edges
+// of strongly causal kinds, and other edges whose transition is rare in
+// this data, but never weak kinds without an alert.
 func (inv *investigation) skip(e graph.EdgeID) bool {
 	g := inv.g
-	if inv.suspicious[e] || g.Kind(g.Edge(e).Kind) == "same" {
+	if inv.suspicious[e] {
 		return false
 	}
-	return g.Rarity(e) < inv.cfg.Rare || graph.Weak(g.Kind(g.Edge(e).Kind))
+	kind := g.Kind(g.Edge(e).Kind)
+	switch {
+	case graph.Weak(kind):
+		return true
+	case graph.Strong(kind):
+		return false
+	}
+	return g.Rarity(e) < inv.cfg.Rare
 }
 
 func (inv *investigation) walk() {
@@ -189,6 +197,9 @@ func (inv *investigation) group() [][]int {
 		}
 		for _, rs := range [][]graph.Reach{a.back, a.fwd} {
 			for _, r := range rs {
+				if inv.g.IsHub(r.Node) {
+					continue // reaching a hub joins nothing
+				}
 				for _, j := range byNode[r.Node] {
 					if ri, rj := find(i), find(j); ri != rj {
 						parent[ri] = rj

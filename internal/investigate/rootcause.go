@@ -105,6 +105,9 @@ func (inv *investigation) prior(n graph.NodeID) (float64, string) {
 	e := g.Node(n).Entity
 	switch e.Kind {
 	case event.KindEndpoint:
+		if graph.IsLocal(e) {
+			return 0, ""
+		}
 		if graph.IsExternal(e) {
 			return 1, "a remote address outside the network"
 		}
@@ -179,6 +182,18 @@ func (inv *investigation) written(n graph.NodeID) bool {
 	for _, e := range g.In(n) {
 		switch g.Kind(g.Edge(e).Kind) {
 		case "create", "write", "stream", "rename", "download":
+			return true
+		}
+	}
+	return false
+}
+
+// readBy reports whether a file's data was read (not loaded or executed):
+// data the attack may have taken.
+func (inv *investigation) readBy(n graph.NodeID) bool {
+	g := inv.g
+	for _, e := range g.Out(n) {
+		if k := g.Kind(g.Edge(e).Kind); k == "read" && inv.suspicious[e] {
 			return true
 		}
 	}

@@ -6,13 +6,16 @@ import (
 	"io"
 	"text/tabwriter"
 	"time"
+
+	"github.com/causeway-soc/causeway/internal/model/incident"
 )
 
-// Summary is what "causeway investigate" reports: what was read and, when
-// rules were given, what they found.
+// Summary is what "causeway investigate" reports: what was read, what the
+// rules found, and the incidents.
 type Summary struct {
 	*Inventory
-	Detection *Detections `json:"detection,omitempty"`
+	Detection *Detections         `json:"detection,omitempty"`
+	Incidents []incident.Incident `json:"incidents"`
 }
 
 // WriteSummaryJSON writes s as one JSON object.
@@ -22,14 +25,24 @@ func WriteSummaryJSON(w io.Writer, s Summary) error {
 	return enc.Encode(s)
 }
 
-// WriteSummaryText writes s as a terminal summary.
+// WriteSummaryText writes s as a terminal summary, the incidents last.
 func WriteSummaryText(w io.Writer, s Summary) error {
-	if err := WriteInventoryText(w, s.Inventory); err != nil || s.Detection == nil {
+	if err := WriteInventoryText(w, s.Inventory); err != nil {
 		return err
 	}
-	ew := &errWriter{w: w}
-	s.Detection.writeText(ew)
-	return ew.err
+	if s.Detection != nil {
+		ew := &errWriter{w: w}
+		s.Detection.writeText(ew)
+		if ew.err != nil {
+			return ew.err
+		}
+	}
+	if len(s.Incidents) == 0 {
+		_, err := fmt.Fprintln(w, "\nNo incidents.")
+		return err
+	}
+	fmt.Fprintln(w)
+	return WriteIncidentsText(w, s.Incidents)
 }
 
 // maxRows bounds each table of the terminal summary.
