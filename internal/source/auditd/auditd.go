@@ -8,6 +8,9 @@
 // Assembler joins them in a bounded window. Hex-encoded values (proctitle,
 // EXECVE arguments, paths, comm, exe, acct) are decoded, SOCKADDR saddr is
 // decoded into saddr_fam, laddr, lport or path, and SYSCALL gets its name.
+// EXECVE arguments are joined into cmdline; an exec whose parent's exec is
+// in the stream gets parent_exe and parent_cmdline, and a file syscall gets
+// target_path, the file's absolute path (see derived.go).
 //
 // Classes:
 //   - execve/execveat: process start. The actor is the parent (ppid); the

@@ -35,14 +35,19 @@ func (b *builder) syscall(s span) {
 		ev.Class, ev.Action = event.ClassProcess, "start"
 		if success == "yes" {
 			parent := procs.entity(b.host, ppid)
-			if pp, ok := procs.get(procKey{b.host.ID, ppid}); ok && pp.ppid > 0 {
+			pp, known := procs.get(procKey{b.host.ID, ppid})
+			if known && pp.ppid > 0 {
 				ev.AddRef(event.RoleParent, procs.entity(b.host, pp.ppid))
 			}
 			ev.AddRef(event.RoleActor, parent)
 			ev.AddRef(event.RoleTarget, event.ProcessPID(b.host, pid, b.p.key.stamp, exe))
 			ev.AddRef(event.RoleImage, b.file(exe))
+			if known {
+				b.derive(keyParentExe, pp.image)
+				b.derive(keyParentCmdline, pp.cmdline)
+			}
 			if pid > 0 {
-				procs.put(procKey{b.host.ID, pid}, proc{start: b.p.key.stamp, image: exe, ppid: ppid})
+				procs.put(procKey{b.host.ID, pid}, proc{start: b.p.key.stamp, image: exe, ppid: ppid, cmdline: keepCmdline(b.value("cmdline"))})
 			}
 		} else {
 			ev.AddRef(event.RoleActor, procs.entity(b.host, pid))
@@ -73,26 +78,26 @@ func (b *builder) syscall(s span) {
 		if b.hasItem("CREATE") {
 			ev.Action = "create"
 		}
-		ev.AddRef(event.RoleTarget, b.file(target))
+		b.fileTarget(target)
 	case "unlink", "unlinkat", "rmdir":
 		ev.Class, ev.Action = event.ClassFile, "delete"
-		ev.AddRef(event.RoleTarget, b.file(b.itemName(s, "DELETE", "NORMAL", "UNKNOWN")))
+		b.fileTarget(b.itemName(s, "DELETE", "NORMAL", "UNKNOWN"))
 	case "rename", "renameat", "renameat2":
 		ev.Class, ev.Action = event.ClassFile, "rename"
-		ev.AddRef(event.RoleTarget, b.file(b.itemName(s, "CREATE", "NORMAL", "UNKNOWN")))
+		b.fileTarget(b.itemName(s, "CREATE", "NORMAL", "UNKNOWN"))
 	case "truncate", "ftruncate":
 		ev.Class, ev.Action = event.ClassFile, "write"
-		ev.AddRef(event.RoleTarget, b.file(b.itemName(s, "NORMAL", "UNKNOWN", "")))
+		b.fileTarget(b.itemName(s, "NORMAL", "UNKNOWN", ""))
 	case "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
 		"setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "utimensat", "utimes":
 		ev.Class, ev.Action = event.ClassFile, "attrib"
-		ev.AddRef(event.RoleTarget, b.file(b.itemName(s, "NORMAL", "UNKNOWN", "")))
+		b.fileTarget(b.itemName(s, "NORMAL", "UNKNOWN", ""))
 	case "link", "linkat", "symlink", "symlinkat":
 		ev.Class, ev.Action = event.ClassFile, "link"
-		ev.AddRef(event.RoleTarget, b.file(b.itemName(s, "CREATE", "NORMAL", "UNKNOWN")))
+		b.fileTarget(b.itemName(s, "CREATE", "NORMAL", "UNKNOWN"))
 	case "mkdir", "mkdirat", "mknod", "mknodat":
 		ev.Class, ev.Action = event.ClassFile, "create"
-		ev.AddRef(event.RoleTarget, b.file(b.itemName(s, "CREATE", "NORMAL", "UNKNOWN")))
+		b.fileTarget(b.itemName(s, "CREATE", "NORMAL", "UNKNOWN"))
 	case "init_module", "finit_module":
 		ev.Class, ev.Action = event.ClassModule, "load"
 		if km, ok := b.rec("KERN_MODULE"); ok {

@@ -214,8 +214,18 @@ func (b *builder) session(s span) event.Entity {
 
 // file names a path, made absolute against the event's working directory.
 func (b *builder) file(name string) event.Entity {
-	if name == "" || name == "(null)" || name == "?" {
+	name = b.absPath(name)
+	if name == "" {
 		return event.Entity{}
+	}
+	return event.File(b.host, name, false)
+}
+
+// absPath makes name absolute against the event's working directory; ""
+// for the placeholders audit writes for no name.
+func (b *builder) absPath(name string) string {
+	if name == "" || name == "(null)" || name == "?" {
+		return ""
 	}
 	if !strings.HasPrefix(name, "/") {
 		if cwd, ok := b.rec("CWD"); ok {
@@ -226,7 +236,7 @@ func (b *builder) file(name string) event.Entity {
 			name = path.Join(c, name)
 		}
 	}
-	return event.File(b.host, name, false)
+	return name
 }
 
 func (b *builder) auomsCwd() string {

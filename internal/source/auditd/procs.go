@@ -23,9 +23,10 @@ type procKey struct {
 
 // proc is the identity of the process that currently holds a pid.
 type proc struct {
-	start string // audit stamp of its exec
-	image string
-	ppid  int64
+	start   string // audit stamp of its exec
+	image   string
+	cmdline string // at most maxCmdline bytes
+	ppid    int64
 }
 
 // procTable maps (host, pid) to the process that last exec'd with that pid.
