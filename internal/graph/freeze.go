@@ -262,3 +262,12 @@ func Weak(kind string) bool {
 	}
 	return strings.HasPrefix(kind, "reg:")
 }
+
+// HasPort reports whether an endpoint names a port ("ip:10.0.0.5:443").
+func HasPort(e event.Entity) bool {
+	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
+		return false
+	}
+	_, err := netip.ParseAddrPort(e.Name)
+	return err == nil
+}

@@ -19,6 +19,9 @@ type Walk struct {
 	ThroughHubs bool
 	// Skip, when set, drops edges the caller does not want to follow.
 	Skip func(EdgeID) bool
+	// Stop, when set, marks nodes that are reached but not expanded, as
+	// hubs are.
+	Stop func(NodeID) bool
 }
 
 // Reach is a node a walk reached: when (the latest moment, for a
@@ -77,7 +80,7 @@ func (g *Graph) walk(start NodeID, at int64, w Walk, back bool) []Reach {
 			continue
 		}
 		done[r.Node] = true
-		if it.idx != 0 && !w.ThroughHubs && g.IsHub(r.Node) {
+		if it.idx != 0 && (!w.ThroughHubs && g.IsHub(r.Node) || w.Stop != nil && w.Stop(r.Node)) {
 			continue
 		}
 		visit := func(e EdgeID, next NodeID) {

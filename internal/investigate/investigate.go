@@ -140,8 +140,16 @@ func (inv *investigation) skip(e graph.EdgeID) bool {
 	return g.Rarity(e) < inv.cfg.Rare
 }
 
+// stop ends walks at service endpoints (an address and port): the
+// processes that talked to one server are not thereby related. Bare
+// addresses, which stand for hosts in network-only data, are crossed.
+func (inv *investigation) stop(n graph.NodeID) bool {
+	e := inv.g.Node(n).Entity
+	return e.Kind == event.KindEndpoint && graph.HasPort(e)
+}
+
 func (inv *investigation) walk() {
-	w := graph.Walk{Horizon: inv.cfg.Horizon, MaxNodes: inv.cfg.MaxNodes, Skip: inv.skip}
+	w := graph.Walk{Horizon: inv.cfg.Horizon, MaxNodes: inv.cfg.MaxNodes, Skip: inv.skip, Stop: inv.stop}
 	for i := range inv.anchors {
 		a := &inv.anchors[i]
 		if !a.ok {
