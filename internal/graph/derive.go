@@ -223,7 +223,7 @@ func (d deriver) activity(r refs) {
 			d.link(a, t, kind, false, d.ev.BytesOut)
 		}
 	}
-	if r.targetUser.ID != "" && d.ev.Class == event.ClassAccount {
+	if r.targetUser.ID != "" && (d.ev.Class == event.ClassAccount || d.ev.Class == event.ClassCloudAPI) {
 		d.link(a, r.targetUser, kind, false, 0)
 	}
 }

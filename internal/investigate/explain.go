@@ -141,17 +141,16 @@ func (x *explained) collect() {
 			}
 		}
 	}
-	for e := range inv.suspicious {
+	before := x.memberSet()
+	for _, e := range inv.suspiciousEdges() {
 		ed := g.Edge(e)
-		_, from := x.members[ed.From]
-		_, to := x.members[ed.To]
-		if from || to {
+		if before[ed.From] || before[ed.To] {
 			x.edges[e] = true
 			x.add(ed.From, "attacker")
 			x.add(ed.To, "target")
 		}
 	}
-	for n := range x.members {
+	for _, n := range x.memberNodes() {
 		if g.Node(n).Entity.Kind != event.KindProcess {
 			continue
 		}
@@ -179,7 +178,7 @@ func (x *explained) collect() {
 			}
 		}
 	}
-	for n := range x.members {
+	for _, n := range x.memberNodes() {
 		if k := g.Node(n).Entity.Kind; k == event.KindSession || k == event.KindCredential {
 			if p := x.principalOf(n); p.ID != "" {
 				if pn, ok := g.Lookup(p.ID); ok {
@@ -191,6 +190,26 @@ func (x *explained) collect() {
 	if len(x.roots) > 0 {
 		x.members[x.roots[0].node] = "root-cause"
 	}
+}
+
+// memberNodes returns the members in node order: loops that add members
+// go over a snapshot, so that results do not depend on map order.
+func (x *explained) memberNodes() []graph.NodeID {
+	out := make([]graph.NodeID, 0, len(x.members))
+	for n := range x.members {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// memberSet returns a snapshot of the members.
+func (x *explained) memberSet() map[graph.NodeID]bool {
+	out := make(map[graph.NodeID]bool, len(x.members))
+	for n := range x.members {
+		out[n] = true
+	}
+	return out
 }
 
 // onlyMembers reports whether only the incident's processes talked to an
@@ -224,14 +243,16 @@ func (x *explained) identityChain(n graph.NodeID, at time.Time) {
 			return !strings.HasPrefix(k, "issue:")
 		}
 	}
-	rs := g.Backtrack(n, at, graph.Walk{Horizon: x.inv.cfg.Horizon, MaxNodes: 50, Skip: identity})
-	for i, r := range rs {
-		if i > 0 && r.Depth <= 3 {
-			for _, e := range graph.Path(rs, i) {
-				x.edges[e] = true
-				ed := g.Edge(e)
-				x.add(ed.From, "attacker")
-				x.add(ed.To, "attacker")
+	w := graph.Walk{Horizon: x.inv.cfg.Horizon, MaxNodes: 50, Skip: identity}
+	for _, rs := range [][]graph.Reach{g.Backtrack(n, at, w), g.Forward(n, at, w)} {
+		for i, r := range rs {
+			if i > 0 && r.Depth <= 3 {
+				for _, e := range graph.Path(rs, i) {
+					x.edges[e] = true
+					ed := g.Edge(e)
+					x.add(ed.From, "attacker")
+					x.add(ed.To, "attacker")
+				}
 			}
 		}
 	}

@@ -85,7 +85,7 @@ func (x *explained) memberSubject(m incident.Member) incident.Subject {
 		}
 	}
 	s := incident.Subject{Entity: m.Entity, Time: m.First}
-	for n := range x.members {
+	for _, n := range x.memberNodes() {
 		if hostOf(g.Node(n).Entity).ID == m.Entity.ID {
 			if sub := x.subject(n, m.First); len(sub.Evidence) > 0 {
 				s.Evidence = sub.Evidence
@@ -107,7 +107,7 @@ func (x *explained) memberList() []incident.Member {
 		out = append(out, incident.Member{Entity: nd.Entity, Role: role, First: time.Unix(0, nd.First).UTC()})
 		seen[nd.Entity.ID] = true
 	}
-	for n := range x.members {
+	for _, n := range x.memberNodes() {
 		nd := g.Node(n)
 		if nd.Entity.Kind != event.KindProcess && nd.Entity.Kind != event.KindFile {
 			continue

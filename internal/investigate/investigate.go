@@ -140,6 +140,16 @@ func (inv *investigation) skip(e graph.EdgeID) bool {
 	return g.Rarity(e) < inv.cfg.Rare
 }
 
+// suspiciousEdges returns the alerted edges in edge order.
+func (inv *investigation) suspiciousEdges() []graph.EdgeID {
+	out := make([]graph.EdgeID, 0, len(inv.suspicious))
+	for e := range inv.suspicious {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
 // stop ends walks at service endpoints (an address and port): the
 // processes that talked to one server are not thereby related. Bare
 // addresses, which stand for hosts in network-only data, are crossed.
