@@ -54,7 +54,7 @@ func (inv *investigation) explain(group []int) (incident.Incident, bool) {
 		inc.RootCauses = append(inc.RootCauses, rc)
 	}
 	inc.FirstCompromised = x.firstCompromised()
-	inc.Techniques, inc.Stages = techniques(inc.Findings)
+	inc.Techniques, inc.Stages = x.addInferred(techniques(inc.Findings))
 	inc.Impact = x.impact()
 	inc.Entities = x.memberList()
 	inc.Graph = x.graph()

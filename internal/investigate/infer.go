@@ -1,0 +1,154 @@
+package investigate
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/graph"
+	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/model/incident"
+)
+
+// graphRule names the technique evidence the causal graph itself gives.
+const graphRule = "causal graph: "
+
+// inferred is a technique the graph shows, with the edges that show it.
+type inferred struct {
+	id, tactic, why string
+	edges           []graph.EdgeID
+}
+
+// infer reads techniques off the incident's edges, for steps no rule
+// named: a process that runs a file the attack wrote (user or attacker
+// execution), code injected into another process, repeated web requests
+// to an address only the attack used (command and control), a service
+// the attack installed and the service process it ran.
+func (x *explained) infer() []inferred {
+	g := x.inv.g
+	var out []inferred
+	add := func(id, tactic, why string, e graph.EdgeID) {
+		for i := range out {
+			if out[i].id == id {
+				out[i].edges = append(out[i].edges, e)
+				return
+			}
+		}
+		out = append(out, inferred{id: id, tactic: tactic, why: why, edges: []graph.EdgeID{e}})
+	}
+	installed := map[string]bool{} // service names the attack installed
+	for _, e := range x.sortedEdges() {
+		ed := g.Edge(e)
+		from, to := g.Node(ed.From).Entity, g.Node(ed.To).Entity
+		switch kind := g.Kind(ed.Kind); {
+		case kind == "exec" && from.Kind == event.KindFile && x.inv.written(ed.From) && to.Kind == event.KindProcess:
+			if x.launchedByUser(ed.To) {
+				add("T1204.002", "execution", "a user ran a file that had just arrived", e)
+			}
+		case kind == "inject":
+			add("T1055", "privilege-escalation", "code was injected into another process", e)
+		case (kind == "connect" || kind == "http" || kind == "request") && to.Kind == event.KindEndpoint && webPort(to) && x.members[ed.To] != "" && ed.Count >= 2:
+			add("T1071.001", "command-and-control", "repeated web requests to an address only the attack used", e)
+		case kind == "install" && strings.Contains(to.ID, "/service:"):
+			installed[strings.ToLower(to.Name)] = true
+			add("T1543.003", "persistence", "the attack installed a service", e)
+		}
+	}
+	if len(installed) > 0 {
+		for _, n := range x.memberNodes() {
+			if g.Node(n).Entity.Kind != event.KindProcess {
+				continue
+			}
+			for _, e := range g.In(n) {
+				ed := g.Edge(e)
+				if g.Kind(ed.Kind) == "start" && strings.EqualFold(baseOf(g.Node(ed.From).Entity.Name), "services.exe") {
+					add("T1569.002", "execution", "the service control manager ran a process of the attack", e)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// launchedByUser reports whether a process was started by a desktop shell
+// or a browser, the way a user opens a file.
+func (x *explained) launchedByUser(n graph.NodeID) bool {
+	g := x.inv.g
+	for _, e := range g.In(n) {
+		ed := g.Edge(e)
+		if g.Kind(ed.Kind) != "start" {
+			continue
+		}
+		switch strings.ToLower(baseOf(g.Node(ed.From).Entity.Name)) {
+		case "explorer.exe", "msedge.exe", "chrome.exe", "firefox.exe", "iexplore.exe", "outlook.exe", "winword.exe", "excel.exe":
+			return true
+		}
+	}
+	return false
+}
+
+func baseOf(p string) string {
+	if i := strings.LastIndexAny(p, `\/`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// webPort reports endpoints on the ports web command and control uses.
+func webPort(e event.Entity) bool {
+	ap, err := netip.ParseAddrPort(e.Name)
+	if err != nil {
+		return false
+	}
+	switch ap.Port() {
+	case 80, 443, 8080, 8443, 8000, 8888:
+		return true
+	}
+	return false
+}
+
+// addInferred merges the graph's techniques into the findings' ones: a
+// technique a rule already named (or its parent or sub-technique) keeps
+// the rule's entry.
+func (x *explained) addInferred(techs []incident.Technique, stages []string) ([]incident.Technique, []string) {
+	g := x.inv.g
+	for _, in := range x.infer() {
+		if coveredBy(in.id, techs) {
+			continue
+		}
+		t := incident.Technique{ID: in.id, Tactics: []string{in.tactic}, Rules: []string{graphRule + in.why}}
+		for i, e := range in.edges {
+			ed := g.Edge(e)
+			if at := time.Unix(0, ed.First).UTC(); i == 0 || at.Before(t.First) {
+				t.First = at
+			}
+			if len(t.Events) < 5 {
+				t.Events = append(t.Events, ed.Evidence)
+			}
+		}
+		techs = append(techs, t)
+		if !contains(stages, in.tactic) {
+			seen := map[string]bool{in.tactic: true}
+			for _, s := range stages {
+				seen[s] = true
+			}
+			stages = killChain(seen)
+		}
+	}
+	sort.SliceStable(techs, func(i, j int) bool { return techs[i].First.Before(techs[j].First) })
+	return techs, stages
+}
+
+// coveredBy reports whether a technique, its parent or a sub-technique of
+// it is already listed.
+func coveredBy(id string, techs []incident.Technique) bool {
+	parent, _, _ := strings.Cut(id, ".")
+	for _, t := range techs {
+		p, _, _ := strings.Cut(t.ID, ".")
+		if t.ID == id || p == parent && (t.ID == parent || id == parent) {
+			return true
+		}
+	}
+	return false
+}
