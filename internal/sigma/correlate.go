@@ -207,7 +207,12 @@ func (c *Correlator) add(corr *Correlation, ref ruleRef, step int, ev *event.Eve
 	}
 	item := corrItem{t: ev.Time, id: ev.ID, step: step}
 	if corr.Field != "" {
-		item.value = ev.Value(corr.fieldFor(corr.Field, ref))
+		f := corr.fieldFor(corr.Field, ref)
+		if corr.Type == ValueCount {
+			item.value = allValues(ev, f) // a list field counts each element
+		} else {
+			item.value = ev.Value(f)
+		}
 	}
 	g := gs[key]
 	arrival := arrivalDecided(corr)
@@ -240,6 +245,20 @@ func (c *Correlator) add(corr *Correlation, ref ruleRef, step int, ev *event.Eve
 		delete(gs, key)
 	}
 	return hit
+}
+
+// valueSep joins the values of a list field in a window item.
+const valueSep = "\x00"
+
+// allValues returns every value of field in ev, joined with valueSep.
+func allValues(ev *event.Event, field string) string {
+	var vals []string
+	for _, f := range ev.Fields {
+		if f.Key == field {
+			vals = append(vals, f.Value)
+		}
+	}
+	return strings.Join(vals, valueSep)
 }
 
 // fieldFor resolves a group-by or condition field for events of ref.
@@ -294,8 +313,10 @@ func (c *Correlation) evaluate(g *corrGroup) *CorrelationHit {
 	case ValueCount:
 		seen := map[string]bool{}
 		for _, it := range g.items {
-			if it.value != "" {
-				seen[it.value] = true
+			for _, val := range strings.Split(it.value, valueSep) {
+				if val != "" {
+					seen[val] = true
+				}
 			}
 		}
 		v = float64(len(seen))

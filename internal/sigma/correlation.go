@@ -103,6 +103,10 @@ func parseCorrelation(root *yaml.Node) (*Correlation, error) {
 			c.Tags, err = scalars(v)
 		case "correlation":
 			body = v
+		case "generate":
+			// The specification's schema puts generate beside correlation;
+			// pySigma reads it inside. Both are accepted.
+			c.Generate = v.Value == "true"
 		}
 		if err != nil {
 			return nil, err

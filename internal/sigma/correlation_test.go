@@ -266,3 +266,58 @@ filter:
 		t.Error("filter did not exclude the event")
 	}
 }
+
+// TestCorrelationGenerateAndLists covers two readings of the
+// specification: generate beside correlation (as its schema has it) as well
+// as inside, and value_count over a list field counting each element.
+func TestCorrelationGenerateAndLists(t *testing.T) {
+	const rules = `
+title: Instances targeted
+id: 11111111-0000-0000-0000-000000000001
+generate: true
+correlation:
+  type: value_count
+  rules: [base]
+  group-by: [user]
+  timespan: 5m
+  condition:
+    field: ids
+    gte: 3
+---
+title: Base
+id: 11111111-0000-0000-0000-000000000002
+name: base
+logsource: {product: aws, service: cloudtrail}
+detection:
+  sel:
+    eventName: SendCommand
+  condition: sel
+`
+	b, err := NewBuilder(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := b.Add("r.yml", []byte(rules)); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	rs, errs := b.Build()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, r := range rs.Rules() {
+		if r.Name == "base" && r.CorrelationOnly {
+			t.Error("generate: true beside correlation was ignored")
+		}
+	}
+	ev := &event.Event{ID: event.NewID("x"), Time: time.Unix(1000, 0), Source: event.Source{Format: "cloudtrail"}, Fields: []event.Field{
+		{Key: "eventName", Value: "SendCommand"}, {Key: "user", Value: "alice"},
+		{Key: "ids", Value: "i-1"}, {Key: "ids", Value: "i-2"}, {Key: "ids", Value: "i-3"},
+	}}
+	c := rs.NewCorrelator()
+	hits := 0
+	rs.Match(ev, func(r *Rule) { c.Observe(ev, r, func(*CorrelationHit) { hits++ }) })
+	c.Advance(time.Unix(5000, 0), func(*CorrelationHit) { hits++ })
+	if hits != 1 {
+		t.Errorf("value_count over a three-element list: %d hits, want 1", hits)
+	}
+}
