@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -197,6 +198,9 @@ func clock(t time.Time) string { return t.UTC().Format("15:04:05Z") }
 func duration(d time.Duration) string {
 	switch {
 	case d < 0:
+		if d == math.MinInt64 {
+			d++ // -d would overflow back to itself
+		}
 		return "-" + duration(-d)
 	case d < time.Minute:
 		return fmt.Sprintf("%ds", int(d/time.Second))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,16 @@ func TestDuration(t *testing.T) {
 	for d, want := range tests {
 		if got := duration(d); got != want {
 			t.Errorf("duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestDurationExtremes covers spans no clock gives but bad data can: the
+// incident of an event without a time stamp spans the whole time range.
+func TestDurationExtremes(t *testing.T) {
+	for _, d := range []time.Duration{math.MinInt64, math.MaxInt64, -time.Second, 0} {
+		if s := duration(d); s == "" {
+			t.Errorf("duration(%d) is empty", d)
 		}
 	}
 }
