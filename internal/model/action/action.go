@@ -22,8 +22,8 @@ const (
 	HostBlockIP        Kind = "host.block_ip"
 
 	AWSDeactivateKey      Kind = "aws.deactivate_key"
-	AWSDenyAll            Kind = "aws.deny_all"         // attach a deny-all policy to a user or role
-	AWSRevokeSessions     Kind = "aws.revoke_sessions"  // deny tokens issued before now
+	AWSDenyAll            Kind = "aws.deny_all"        // attach a deny-all policy to a user or role
+	AWSRevokeSessions     Kind = "aws.revoke_sessions" // deny tokens issued before now
 	AWSQuarantineInstance Kind = "aws.quarantine_instance"
 	AWSSnapshotVolumes    Kind = "aws.snapshot_volumes" // evidence; never undone automatically
 	AWSBlockPublicS3      Kind = "aws.block_public_s3"
