@@ -189,6 +189,8 @@ func (x *explained) joins() []incident.Join {
 					path = nodePath(g, a.fwd, idx)
 				} else if idx, ok := a.backI[b.node]; ok {
 					path = nodePath(g, a.back, idx)
+				} else {
+					path = x.viaOrigin(a, b)
 				}
 			}
 			if path != nil {
@@ -198,6 +200,28 @@ func (x *explained) joins() []incident.Join {
 		}
 	}
 	return out
+}
+
+// viaOrigin returns the path from a back to the attacker origin both
+// findings' backtracks reach, and on to b.
+func (x *explained) viaOrigin(a, b *anchor) []string {
+	g := x.inv.g
+	for i, r := range a.back {
+		if r.Depth == 0 || r.Depth > 3 || !x.inv.origin(r.Node) {
+			continue
+		}
+		j, ok := b.backI[r.Node]
+		if !ok || b.back[j].Depth > 3 {
+			continue
+		}
+		left := nodePath(g, a.back, i) // a ... origin
+		right := nodePath(g, b.back, j)
+		for k := len(right) - 2; k >= 0; k-- { // origin ... b, without repeating the origin
+			left = append(left, right[k])
+		}
+		return left
+	}
+	return nil
 }
 
 // nodePath lists the entity ids from a walk's start to result i.

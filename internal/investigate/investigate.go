@@ -140,6 +140,22 @@ func (inv *investigation) skip(e graph.EdgeID) bool {
 	return g.Rarity(e) < inv.cfg.Rare
 }
 
+// origin reports nodes that identify the attacker wherever they appear:
+// an address outside the network, an access key, an account or session
+// used from outside the network.
+func (inv *investigation) origin(n graph.NodeID) bool {
+	e := inv.g.Node(n).Entity
+	switch e.Kind {
+	case event.KindEndpoint:
+		return graph.IsExternal(e) && !graph.HasPort(e)
+	case event.KindCredential:
+		return true
+	case event.KindPrincipal, event.KindSession:
+		return inv.fromExternal(n)
+	}
+	return false
+}
+
 // suspiciousEdges returns the alerted edges in edge order.
 func (inv *investigation) suspiciousEdges() []graph.EdgeID {
 	out := make([]graph.EdgeID, 0, len(inv.suspicious))
@@ -223,6 +239,24 @@ func (inv *investigation) group() [][]int {
 						parent[ri] = rj
 					}
 				}
+			}
+		}
+	}
+	// Findings whose backtracks meet in the same attacker origin (an
+	// address outside the network, a key, an account used from outside)
+	// are one attack even when neither led to the other.
+	byOrigin := map[graph.NodeID]int{}
+	for i, a := range inv.anchors {
+		for _, r := range a.back {
+			if r.Depth == 0 || r.Depth > 3 || inv.g.IsHub(r.Node) || !inv.origin(r.Node) {
+				continue
+			}
+			if j, ok := byOrigin[r.Node]; ok {
+				if ri, rj := find(i), find(j); ri != rj {
+					parent[ri] = rj
+				}
+			} else {
+				byOrigin[r.Node] = i
 			}
 		}
 	}
