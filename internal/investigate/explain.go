@@ -140,6 +140,11 @@ func (x *explained) collect() {
 				addPath(graph.Path(a.fwd, j))
 			}
 		}
+		if len(x.roots) > 0 {
+			if _, ok := a.backI[x.roots[0].node]; ok && a.node != x.roots[0].node {
+				x.descendants(a) // only what the attack controls: downstream of its root cause
+			}
+		}
 	}
 	before := x.memberSet()
 	for _, e := range inv.suspiciousEdges() {
@@ -168,6 +173,7 @@ func (x *explained) collect() {
 			x.identityChain(a.node, a.at)
 		}
 	}
+	x.credentialReads()
 	if len(x.roots) > 0 {
 		root := x.roots[0]
 		w := graph.Walk{Horizon: inv.cfg.Horizon, MaxNodes: 50, Skip: inv.skip}
@@ -210,6 +216,49 @@ func (x *explained) memberSet() map[graph.NodeID]bool {
 		out[n] = true
 	}
 	return out
+}
+
+// descendants adds what an alerted process went on to run: the processes
+// it started or injected into, three generations deep.
+func (x *explained) descendants(a *anchor) {
+	g := x.inv.g
+	if g.Node(a.node).Entity.Kind != event.KindProcess {
+		return
+	}
+	lineage := func(e graph.EdgeID) bool {
+		switch g.Kind(g.Edge(e).Kind) {
+		case "start", "inject", "same":
+			return false
+		}
+		return true
+	}
+	rs := g.Forward(a.node, a.at, graph.Walk{Horizon: x.inv.cfg.Horizon, MaxNodes: 200, Skip: lineage})
+	for i, r := range rs {
+		if i > 0 && r.Depth <= 3 && g.Node(r.Node).Entity.Kind == event.KindProcess {
+			e := r.Via
+			x.edges[e] = true
+			x.add(r.Node, "attacker")
+		}
+	}
+}
+
+// credentialReads adds the credential stores (the LSASS process) that the
+// incident's processes opened: data the attack read.
+func (x *explained) credentialReads() {
+	g := x.inv.g
+	for _, n := range x.memberNodes() {
+		if g.Node(n).Entity.Kind != event.KindProcess {
+			continue
+		}
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			to := g.Node(ed.To).Entity
+			if g.Kind(ed.Kind) == "access" && to.Kind == event.KindProcess && strings.EqualFold(baseOf(to.Name), "lsass.exe") {
+				x.edges[e] = true
+				x.add(ed.To, "data")
+			}
+		}
+	}
 }
 
 // onlyMembers reports whether only the incident's processes talked to an

@@ -40,6 +40,9 @@ func (x *explained) impact() incident.Impact {
 		kind := g.Kind(ed.Kind)
 		from, to := g.Node(ed.From).Entity, g.Node(ed.To).Entity
 		switch {
+		case kind == "access" && x.members[ed.To] == "data":
+			imp.Data = append(imp.Data, incident.DataAccess{Entity: to, By: from, Count: int(ed.Count),
+				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
 		case (kind == "read" || strings.HasPrefix(kind, "read:")) && isData(from):
 			imp.Data = append(imp.Data, incident.DataAccess{Entity: from, By: to, Count: int(ed.Count), Bytes: ed.Bytes,
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})

@@ -46,6 +46,8 @@ func (x *explained) infer() []inferred {
 			if x.launchedByUser(ed.To) {
 				add("T1204.002", "execution", "a user ran a file that had just arrived", e)
 			}
+		case kind == "access" && x.members[ed.To] == "data":
+			add("T1003.001", "credential-access", "a process of the attack opened the LSASS process", e)
 		case kind == "inject":
 			add("T1055", "privilege-escalation", "code was injected into another process", e)
 		case (kind == "connect" || kind == "http" || kind == "request") && to.Kind == event.KindEndpoint && webPort(to) && x.members[ed.To] != "" && ed.Count >= 2:
