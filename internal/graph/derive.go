@@ -243,6 +243,12 @@ func (d deriver) context(r refs, a event.Entity) {
 	if r.actor.ID != "" && r.actor.ID != a.ID {
 		d.link(r.actor, a, "as", false, 0)
 	}
+	if d.ev.Class == event.ClassCloudAPI && r.host.ID != "" && (a.Kind == event.KindSession || a.Kind == event.KindCredential) {
+		d.link(r.host, a, "instance", false, 0) // an instance's role session
+		if r.credential.ID != "" && r.credential.ID != a.ID {
+			d.link(r.host, r.credential, "instance", false, 0)
+		}
+	}
 }
 
 // issues handles events that hand out credentials (AssumeRole,

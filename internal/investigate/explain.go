@@ -1,6 +1,7 @@
 package investigate
 
 import (
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -253,12 +254,38 @@ func (x *explained) credentialReads() {
 		for _, e := range g.Out(n) {
 			ed := g.Edge(e)
 			to := g.Node(ed.To).Entity
-			if g.Kind(ed.Kind) == "access" && to.Kind == event.KindProcess && strings.EqualFold(baseOf(to.Name), "lsass.exe") {
+			switch {
+			case g.Kind(ed.Kind) == "access" && to.Kind == event.KindProcess && strings.EqualFold(baseOf(to.Name), "lsass.exe"):
 				x.edges[e] = true
-				x.add(ed.To, "data")
+				x.members[ed.To] = "data"
+			case to.Kind == event.KindFile && strings.EqualFold(path.Ext(to.Name), ".dmp") && !graph.Weak(g.Kind(ed.Kind)):
+				x.edges[e] = true // a memory dump the attack wrote
+				x.members[ed.To] = "data"
 			}
 		}
 	}
+	// Instance credentials used from outside the network: the key is what
+	// the attack took.
+	for _, n := range x.memberNodes() {
+		if k := g.Node(n).Entity.Kind; (k == event.KindSession || k == event.KindCredential) && x.inv.hasEdge(n, true, "instance") && x.usedFromOutside(n) {
+			x.members[n] = "data"
+		}
+	}
+}
+
+// usedFromOutside reports whether a session, or the session a key
+// authenticated, acted from an address outside the network.
+func (x *explained) usedFromOutside(n graph.NodeID) bool {
+	if x.inv.fromExternal(n) {
+		return true
+	}
+	g := x.inv.g
+	for _, e := range g.Out(n) {
+		if ed := g.Edge(e); g.Kind(ed.Kind) == "key" && x.inv.fromExternal(ed.To) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyMembers reports whether only the incident's processes talked to an

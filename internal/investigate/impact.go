@@ -40,7 +40,7 @@ func (x *explained) impact() incident.Impact {
 		kind := g.Kind(ed.Kind)
 		from, to := g.Node(ed.From).Entity, g.Node(ed.To).Entity
 		switch {
-		case kind == "access" && x.members[ed.To] == "data":
+		case x.members[ed.To] == "data" && (kind == "access" || to.Kind == event.KindFile):
 			imp.Data = append(imp.Data, incident.DataAccess{Entity: to, By: from, Count: int(ed.Count),
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
 		case (kind == "read" || strings.HasPrefix(kind, "read:")) && isData(from):
@@ -49,6 +49,20 @@ func (x *explained) impact() incident.Impact {
 		case to.Kind == event.KindEndpoint && (ed.Bytes > 0 || graph.IsExternal(to)) && ed.Both:
 			imp.Transfers = append(imp.Transfers, incident.Transfer{From: from, To: to, Bytes: ed.Bytes,
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
+		}
+	}
+	for _, n := range x.memberNodes() {
+		ent := g.Node(n).Entity
+		if x.members[n] != "data" || (ent.Kind != event.KindSession && ent.Kind != event.KindCredential) {
+			continue
+		}
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			if x.edges[e] || !x.inv.skip(e) {
+				imp.Data = append(imp.Data, incident.DataAccess{Entity: ent, By: g.Node(ed.To).Entity, Count: int(ed.Count),
+					First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
+				break
+			}
 		}
 	}
 	hosts := map[string]bool{}

@@ -37,6 +37,16 @@ func (x *explained) infer() []inferred {
 		}
 		out = append(out, inferred{id: id, tactic: tactic, why: why, edges: []graph.EdgeID{e}})
 	}
+	for _, n := range x.memberNodes() {
+		if ent := g.Node(n).Entity; x.members[n] == "data" && (ent.Kind == event.KindSession || ent.Kind == event.KindCredential) {
+			for _, e := range g.In(n) {
+				if k := g.Kind(g.Edge(e).Kind); k == "from" || k == "instance" {
+					add("T1552.005", "credential-access", "an instance's role credentials were used from outside the network", e)
+					break
+				}
+			}
+		}
+	}
 	installed := map[string]bool{} // service names the attack installed
 	for _, e := range x.sortedEdges() {
 		ed := g.Edge(e)
