@@ -522,12 +522,17 @@ func hostOf(e event.Entity) event.Entity {
 }
 
 // techniques lists the findings' ATT&CK techniques in order of first use,
-// and the tactics reached in kill-chain order.
+// and the tactics reached in kill-chain order. Informational findings
+// (context rules, which fire on benign side effects as often as on
+// attacks) name no technique.
 func techniques(fs []finding.Finding) ([]incident.Technique, []string) {
 	byID := map[string]*incident.Technique{}
 	var order []string
 	tactics := map[string]bool{}
 	for _, f := range fs {
+		if f.Rule.Level == "informational" {
+			continue
+		}
 		for _, t := range f.Rule.Tactics {
 			tactics[t] = true
 		}
