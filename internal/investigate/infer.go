@@ -47,6 +47,18 @@ func (x *explained) infer() []inferred {
 			}
 		}
 	}
+	for _, n := range x.memberNodes() {
+		if g.Node(n).Entity.Kind != event.KindProcess || !shell(g.Node(n).Entity.Name) {
+			continue
+		}
+		for _, e := range g.In(n) {
+			ed := g.Edge(e)
+			parent := g.Node(ed.From).Entity.Name
+			if g.Kind(ed.Kind) == "start" && !shell(parent) && (x.inv.hasEdge(ed.From, true, "accept") || server(parent)) {
+				add("T1190", "initial-access", "a network service started a shell", e)
+			}
+		}
+	}
 	installed := map[string]bool{} // service names the attack installed
 	for _, e := range x.sortedEdges() {
 		ed := g.Edge(e)
@@ -96,6 +108,25 @@ func (x *explained) launchedByUser(n graph.NodeID) bool {
 		case "explorer.exe", "msedge.exe", "chrome.exe", "firefox.exe", "iexplore.exe", "outlook.exe", "winword.exe", "excel.exe":
 			return true
 		}
+	}
+	return false
+}
+
+// server reports the runtimes of network services by image name.
+func server(image string) bool {
+	name := strings.TrimSuffix(strings.ToLower(baseOf(image)), ".exe")
+	switch {
+	case name == "java", name == "w3wp", name == "httpd", name == "apache2", name == "nginx", name == "node", name == "php-fpm":
+		return true
+	}
+	return strings.HasPrefix(name, "tomcat")
+}
+
+// shell reports command interpreters by image name.
+func shell(image string) bool {
+	switch strings.ToLower(strings.TrimSuffix(strings.ToLower(baseOf(image)), ".exe")) {
+	case "cmd", "powershell", "pwsh", "sh", "bash", "dash", "zsh", "ksh", "csh", "python", "python3", "perl", "wscript", "cscript", "mshta":
+		return true
 	}
 	return false
 }
