@@ -152,7 +152,9 @@ func (x *explained) collect() {
 		ed := g.Edge(e)
 		if before[ed.From] || before[ed.To] {
 			x.edges[e] = true
-			x.add(ed.From, "attacker")
+			if g.Kind(ed.Kind) != "start" || before[ed.From] {
+				x.add(ed.From, "attacker") // not the parent of an alerted start: that is who ran it, not what it did
+			}
 			x.add(ed.To, "target")
 		}
 	}

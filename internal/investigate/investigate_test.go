@@ -1,0 +1,222 @@
+package investigate
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/causeway-soc/causeway/internal/graph"
+	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/model/finding"
+	"github.com/causeway-soc/causeway/internal/model/incident"
+)
+
+// world builds events of one Windows host.
+type world struct {
+	t0     time.Time
+	host   event.Entity
+	events []*event.Event
+	byID   map[event.ID]*event.Event
+}
+
+func newWorld() *world {
+	return &world{t0: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), host: event.Host("ws1"), byID: map[event.ID]*event.Event{}}
+}
+
+func (w *world) add(sec int, class event.Class, action string, refs ...event.Ref) *event.Event {
+	ev := &event.Event{Time: w.t0.Add(time.Duration(sec) * time.Second), Class: class, Action: action, Outcome: event.OutcomeSuccess}
+	ev.ID = event.NewID("test", fmt.Sprint(len(w.events)))
+	ev.AddRef(event.RoleHost, w.host)
+	for _, r := range refs {
+		ev.AddRef(r.Role, r.Entity)
+	}
+	w.events = append(w.events, ev)
+	w.byID[ev.ID] = ev
+	return ev
+}
+
+func (w *world) proc(guid, image string) event.Entity { return event.Process(w.host, guid, image) }
+func (w *world) file(path string) event.Entity      { return event.File(w.host, path, true) }
+
+func ref(role event.Role, e event.Entity) event.Ref { return event.Ref{Role: role, Entity: e} }
+
+func find(title, level string, techniques []string, evs ...*event.Event) finding.Finding {
+	return finding.New(finding.Rule{ID: title, Title: title, Level: level, Techniques: techniques, Tactics: []string{"execution"}}, evs...)
+}
+
+// TestPhishingChain investigates a download, its execution, discovery, an
+// injection and an LSASS read, next to benign activity that also alerts.
+func TestPhishingChain(t *testing.T) {
+	w := newWorld()
+	explorer := w.proc("e", `C:\Windows\explorer.exe`)
+	browser := w.proc("m", `C:\Program Files\Edge\msedge.exe`)
+	edge := w.proc("b", `C:\Program Files\Edge\msedge.exe`)
+	payload := w.proc("p", `C:\Users\al\Downloads\invoice.exe`)
+	cmd := w.proc("c", `C:\Windows\System32\cmd.exe`)
+	whoami := w.proc("w", `C:\Windows\System32\whoami.exe`)
+	svchost := w.proc("s", `C:\Windows\System32\svchost.exe`)
+	lsass := w.proc("l", `C:\Windows\System32\lsass.exe`)
+	updater := w.proc("u", `C:\Program Files\Updater\update.exe`)
+	payloadFile := w.file(`C:\Users\al\Downloads\invoice.exe`)
+	c2 := event.Endpoint("198.51.100.7", 443)
+	web := event.IP("198.51.100.7")
+
+	w.add(0, event.ClassProcess, "start", ref(event.RoleActor, explorer), ref(event.RoleTarget, browser), ref(event.RoleImage, w.file(`C:\Program Files\Edge\msedge.exe`)))
+	w.add(1, event.ClassProcess, "start", ref(event.RoleActor, browser), ref(event.RoleTarget, edge), ref(event.RoleImage, w.file(`C:\Program Files\Edge\msedge.exe`)))
+	dl := w.add(10, event.ClassFile, "create", ref(event.RoleActor, edge), ref(event.RoleTarget, payloadFile), ref(event.RoleSrc, web))
+	run := w.add(20, event.ClassProcess, "start", ref(event.RoleActor, explorer), ref(event.RoleTarget, payload), ref(event.RoleImage, payloadFile))
+	for i := range 3 {
+		w.add(30+i, event.ClassNetwork, "connect", ref(event.RoleActor, payload), ref(event.RoleSrc, event.Endpoint("10.0.0.5", 50000+i)), ref(event.RoleDst, c2))
+	}
+	w.add(40, event.ClassProcess, "start", ref(event.RoleActor, payload), ref(event.RoleTarget, cmd), ref(event.RoleImage, w.file(`C:\Windows\System32\cmd.exe`)))
+	disc := w.add(41, event.ClassProcess, "start", ref(event.RoleActor, cmd), ref(event.RoleTarget, whoami), ref(event.RoleImage, w.file(`C:\Windows\System32\whoami.exe`)))
+	w.add(50, event.ClassProcess, "inject", ref(event.RoleActor, payload), ref(event.RoleTarget, svchost))
+	dump := w.add(60, event.ClassProcess, "access", ref(event.RoleActor, svchost), ref(event.RoleTarget, lsass))
+	// Benign: the updater runs and alerts on its own, unrelated.
+	w.add(5, event.ClassProcess, "start", ref(event.RoleActor, explorer), ref(event.RoleTarget, updater), ref(event.RoleImage, w.file(`C:\Program Files\Updater\update.exe`)))
+	upd := w.add(70, event.ClassFile, "create", ref(event.RoleActor, updater), ref(event.RoleTarget, w.file(`C:\Program Files\Updater\new.dll`)))
+
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	findings := []finding.Finding{
+		find("Download from IP", "medium", []string{"T1105"}, dl),
+		find("Executable from Downloads", "high", nil, run),
+		find("Whoami", "low", []string{"T1033"}, disc),
+		find("LSASS read", "high", []string{"T1003.001"}, dump),
+		find("Updater wrote a DLL", "medium", []string{"T1574"}, upd),
+	}
+	incs := Run(Config{}, g, findings, func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 2 {
+		t.Fatalf("%d incidents, want the attack and the updater apart: %v", len(incs), titles(incs))
+	}
+	var attack *incident.Incident
+	for i := range incs {
+		if len(incs[i].Findings) == 4 {
+			attack = &incs[i]
+		}
+	}
+	if attack == nil {
+		t.Fatalf("no incident joins the four attack findings: %v", titles(incs))
+	}
+	if rc := attack.RootCauses[0].Entity.ID; rc != payloadFile.ID && rc != web.ID {
+		t.Errorf("root cause %s, want the downloaded file or where it came from (candidates %v)", rc, attack.RootCauses)
+	}
+	if fc := attack.FirstCompromised; fc == nil || fc.Entity.ID != w.host.ID {
+		t.Errorf("first compromised %v, want %s", fc, w.host.ID)
+	}
+	ids := map[string]string{}
+	for _, m := range attack.Entities {
+		ids[m.Entity.ID] = m.Role
+	}
+	for _, want := range []event.Entity{edge, payload, payloadFile, cmd, whoami, svchost, lsass, c2, w.host} {
+		if _, ok := ids[want.ID]; !ok {
+			t.Errorf("incident lacks %s", want.ID)
+		}
+	}
+	for _, not := range []event.Entity{updater, explorer} {
+		if _, ok := ids[not.ID]; ok {
+			t.Errorf("incident holds %s, which is not part of the attack", not.ID)
+		}
+	}
+	if ids[lsass.ID] != "data" {
+		t.Errorf("lsass role %q, want data", ids[lsass.ID])
+	}
+	var techs []string
+	for _, tc := range attack.Techniques {
+		techs = append(techs, tc.ID)
+	}
+	for _, want := range []string{"T1003.001", "T1033", "T1204.002", "T1055", "T1071.001"} {
+		if !slices.Contains(techs, want) {
+			t.Errorf("techniques %v lack %s", techs, want)
+		}
+	}
+	grounded(t, attack, w.byID)
+	if len(attack.Joins) != 3 {
+		t.Errorf("%d joins, want one per finding after the first: %+v", len(attack.Joins), attack.Joins)
+	}
+}
+
+// grounded checks that every story sentence cites events that exist and
+// contain every entity it names.
+func grounded(t *testing.T, inc *incident.Incident, byID map[event.ID]*event.Event) {
+	t.Helper()
+	if len(inc.Story) < 3 {
+		t.Errorf("story of %d sentences", len(inc.Story))
+	}
+	for _, s := range inc.Story {
+		if len(s.Events) == 0 {
+			t.Errorf("%q cites nothing", s.Text)
+		}
+		for _, name := range s.Entities {
+			found := false
+			for _, id := range s.Events {
+				ev := byID[id]
+				if ev == nil {
+					t.Errorf("%q cites a missing event", s.Text)
+					continue
+				}
+				for _, r := range ev.Refs {
+					found = found || r.Entity.ID == name
+				}
+			}
+			if !found {
+				t.Errorf("%q names %s, which no cited event holds", s.Text, name)
+			}
+		}
+	}
+}
+
+// TestStolenKey joins cloud findings through the outside address the key
+// was used from, and names the key's user as first compromised.
+func TestStolenKey(t *testing.T) {
+	w := newWorld()
+	w.host = event.Entity{}
+	alice := event.Entity{Kind: event.KindPrincipal, ID: "principal:arn:aws:iam::1:user/alice", Name: "alice"}
+	key := event.Credential("AKIAEXAMPLE1")
+	attacker := event.IP("203.0.113.9")
+	bucket := event.Resource("", "arn:aws:s3:::finance", "finance")
+	trail := event.Resource("", "arn:aws:cloudtrail:us-east-1:1:trail/main", "main")
+	call := func(sec int, api string, target event.Entity, readOnly bool) *event.Event {
+		ev := w.add(sec, event.ClassCloudAPI, api, ref(event.RoleActor, alice), ref(event.RoleCredential, key), ref(event.RoleSrc, attacker), ref(event.RoleTarget, target))
+		ev.Fields = append(ev.Fields, event.Field{Key: "readOnly", Value: fmt.Sprint(readOnly)})
+		return ev
+	}
+	get := call(10, "GetObject", bucket, true)
+	get.BytesIn = 5 << 20
+	stop := call(20, "StopLogging", trail, false)
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	incs := Run(Config{}, g, []finding.Finding{
+		find("S3 read from outside", "medium", []string{"T1530"}, get),
+		find("CloudTrail stopped", "high", []string{"T1562.008"}, stop),
+	}, func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents, want 1: %v", len(incs), titles(incs))
+	}
+	inc := incs[0]
+	if rc := inc.RootCauses[0].Entity.ID; rc != attacker.ID && rc != key.ID {
+		t.Errorf("root cause %s", rc)
+	}
+	if fc := inc.FirstCompromised; fc == nil || fc.Entity.ID != alice.ID {
+		t.Errorf("first compromised %v, want %s", fc, alice.ID)
+	}
+	if len(inc.Impact.Data) != 1 || inc.Impact.Data[0].Bytes != 5<<20 {
+		t.Errorf("data read %+v, want the bucket with 5 MiB", inc.Impact.Data)
+	}
+	grounded(t, &inc, w.byID)
+}
+
+func titles(incs []incident.Incident) []string {
+	var out []string
+	for _, inc := range incs {
+		out = append(out, inc.Title)
+	}
+	return out
+}
