@@ -37,7 +37,7 @@ func (w *world) add(sec int, class event.Class, action string, refs ...event.Ref
 }
 
 func (w *world) proc(guid, image string) event.Entity { return event.Process(w.host, guid, image) }
-func (w *world) file(path string) event.Entity      { return event.File(w.host, path, true) }
+func (w *world) file(path string) event.Entity        { return event.File(w.host, path, true) }
 
 func ref(role event.Role, e event.Entity) event.Ref { return event.Ref{Role: role, Entity: e} }
 
