@@ -2,24 +2,31 @@ package rules_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/causeway-soc/causeway/internal/app"
+	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source"
+	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 	"github.com/causeway-soc/causeway/rules"
 )
 
 // TestSamples checks every rule file against the samples beside it: each
-// must have a positive sample it fires on and a benign one it stays quiet
-// on. The whole pack runs on each sample, so correlations see their rules;
-// only findings of the file's own rules and correlations count.
+// must have positive samples it fires on and benign ones it stays quiet on
+// (x.positive.* and x.benign.*, in any format the app reads). The whole
+// pack runs on each sample, so correlations see their rules; only findings
+// of the file's own rules and correlations count.
 func TestSamples(t *testing.T) {
 	rs := loadPack(t)
 	files := ruleFiles(rs)
@@ -43,31 +50,59 @@ func TestSamples(t *testing.T) {
 		dir := path.Dir(y)
 		t.Run(stem, func(t *testing.T) {
 			for _, kind := range []string{"positive", "benign"} {
-				sample := path.Join(dir, stem+"."+kind+".json")
-				if _, err := os.Stat(sample); err != nil {
-					t.Errorf("missing %s sample: %v", kind, err)
+				samples, err := filepath.Glob(filepath.Join(filepath.FromSlash(dir), stem+"."+kind+".*"))
+				if err != nil || len(samples) == 0 {
+					t.Errorf("missing %s sample %s.%s.*", kind, stem, kind)
 					continue
 				}
-				evs := readEvents(t, sample)
-				if len(evs) == 0 {
-					t.Errorf("%s: no events", sample)
-					continue
-				}
-				n := 0
-				for _, f := range detectAll(rs, evs) {
-					if files[f.Rule.ID] == stem {
-						n++
+				for _, sample := range samples {
+					evs := readSample(t, sample)
+					if len(evs) == 0 {
+						t.Errorf("%s: no events", sample)
+						continue
 					}
-				}
-				switch {
-				case kind == "positive" && n == 0:
-					t.Errorf("%s: the rule did not fire on %d events", sample, len(evs))
-				case kind == "benign" && n > 0:
-					t.Errorf("%s: the rule fired %d times", sample, n)
+					n := 0
+					for _, f := range detectAll(rs, evs) {
+						if files[f.Rule.ID] == stem {
+							n++
+						}
+					}
+					switch {
+					case kind == "positive" && n == 0:
+						t.Errorf("%s: the rule did not fire on %d events", sample, len(evs))
+					case kind == "benign" && n > 0:
+						t.Errorf("%s: the rule fired %d times", sample, n)
+					}
 				}
 			}
 		})
 	}
+}
+
+// firstReference is how the first reference of a rule file starts: the
+// Stratus Red Team page of the technique for AWS rules (which are tested
+// against its detonations), the ATT&CK technique page for the others.
+func firstReference(file string) string {
+	if strings.HasPrefix(file, "aws/") {
+		return "https://stratus-red-team.cloud/attack-techniques/AWS/"
+	}
+	return "https://attack.mitre.org/techniques/T"
+}
+
+// readSample reads a sample with every reader the app has (CloudTrail,
+// Windows event JSON, syslog, Okta, ...), the way `causeway rules test`
+// does. Syslog stamps without a year are read in 2026, the pack's date.
+func readSample(t *testing.T, path string) []*event.Event {
+	t.Helper()
+	rc := app.ReadConfig{Principals: &event.Principals{}, Year: 2026, Now: time.Now}
+	var sink sourcetest.Sink
+	if err := source.NewWalker(source.Config{}, app.Formats(rc)).Read(context.Background(), []string{path}, &sink); err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	for _, err := range sink.Errs {
+		t.Errorf("reading %s: %v", path, err)
+	}
+	return sink.Events
 }
 
 // TestPackMetadata checks the conventions every rule file of the pack
@@ -115,8 +150,8 @@ func TestPackMetadata(t *testing.T) {
 				t.Errorf("%s: want status experimental, author Causeway, date 2026-11-22", y)
 			}
 			refs, _ := doc["references"].([]any)
-			if len(refs) == 0 || !strings.HasPrefix(fmt.Sprint(refs[0]), "https://stratus-red-team.cloud/attack-techniques/AWS/") {
-				t.Errorf("%s: the first reference should be the Stratus Red Team technique page", y)
+			if want := firstReference(y); len(refs) == 0 || !strings.HasPrefix(fmt.Sprint(refs[0]), want) {
+				t.Errorf("%s: the first reference should start with %s", y, want)
 			}
 		}
 	}
