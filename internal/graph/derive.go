@@ -79,10 +79,8 @@ func (d deriver) derive(r refs) {
 		d.network(r)
 		return
 	case event.ClassLogon, event.ClassAuth:
-		if r.actor.Kind != event.KindProcess {
-			d.logon(r)
-			return
-		}
+		d.logon(r) // an acting process here is the logon service, not the one logging on
+		return
 	}
 	d.activity(r)
 }
@@ -142,6 +140,13 @@ func Subject(ev *event.Event) event.Entity {
 		for _, t := range r.targets {
 			if t.Kind == event.KindProcess {
 				return t
+			}
+		}
+	}
+	if ev.Class == event.ClassLogon || ev.Class == event.ClassAuth {
+		for _, e := range []event.Entity{r.session, r.targetUser, r.user} {
+			if e.ID != "" {
+				return e
 			}
 		}
 	}
@@ -333,6 +338,9 @@ func (d deriver) logon(r refs) {
 	}
 	if subject.ID == "" || d.ev.Action == "logoff" {
 		return
+	}
+	if r.user.ID != "" && r.targetUser.ID != "" && r.user.ID != r.targetUser.ID && r.session.ID == "" {
+		d.link(r.user, r.targetUser, d.ev.Action, false, 0) // su, sudo, runas: one account became another
 	}
 	kind := d.ev.Action
 	if kind == "" {

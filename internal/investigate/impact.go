@@ -227,8 +227,15 @@ func (x *explained) viaOrigin(a, b *anchor) []string {
 		if r.Depth == 0 || r.Depth > 3 || !x.inv.origin(r.Node) {
 			continue
 		}
-		j, ok := b.backI[r.Node]
-		if !ok || b.back[j].Depth > 3 {
+		key := originKey(g.Node(r.Node).Entity)
+		j := -1
+		for k, rb := range b.back {
+			if rb.Depth > 0 && rb.Depth <= 3 && x.inv.origin(rb.Node) && originKey(g.Node(rb.Node).Entity) == key {
+				j = k
+				break
+			}
+		}
+		if j < 0 {
 			continue
 		}
 		left := nodePath(g, a.back, i) // a ... origin

@@ -7,6 +7,7 @@
 package investigate
 
 import (
+	"net/netip"
 	"sort"
 	"time"
 
@@ -141,19 +142,30 @@ func (inv *investigation) skip(e graph.EdgeID) bool {
 }
 
 // origin reports nodes that identify the attacker wherever they appear:
-// an address outside the network, an access key, an account or session
-// used from outside the network.
+// an address outside the network (with or without a port), an access key,
+// an account or session used from outside the network.
 func (inv *investigation) origin(n graph.NodeID) bool {
 	e := inv.g.Node(n).Entity
 	switch e.Kind {
 	case event.KindEndpoint:
-		return graph.IsExternal(e) && !graph.HasPort(e)
+		return graph.IsExternal(e)
 	case event.KindCredential:
 		return true
 	case event.KindPrincipal, event.KindSession:
 		return inv.fromExternal(n)
 	}
 	return false
+}
+
+// originKey is what two origins must share to be the same: an address
+// whatever the port.
+func originKey(e event.Entity) string {
+	if e.Kind == event.KindEndpoint {
+		if ap, err := netip.ParseAddrPort(e.Name); err == nil {
+			return "ip:" + ap.Addr().String()
+		}
+	}
+	return e.ID
 }
 
 // suspiciousEdges returns the alerted edges in edge order.
@@ -245,18 +257,19 @@ func (inv *investigation) group() [][]int {
 	// Findings whose backtracks meet in the same attacker origin (an
 	// address outside the network, a key, an account used from outside)
 	// are one attack even when neither led to the other.
-	byOrigin := map[graph.NodeID]int{}
+	byOrigin := map[string]int{}
 	for i, a := range inv.anchors {
 		for _, r := range a.back {
 			if r.Depth == 0 || r.Depth > 3 || inv.g.IsHub(r.Node) || !inv.origin(r.Node) {
 				continue
 			}
-			if j, ok := byOrigin[r.Node]; ok {
+			key := originKey(inv.g.Node(r.Node).Entity)
+			if j, ok := byOrigin[key]; ok {
 				if ri, rj := find(i), find(j); ri != rj {
 					parent[ri] = rj
 				}
 			} else {
-				byOrigin[r.Node] = i
+				byOrigin[key] = i
 			}
 		}
 	}

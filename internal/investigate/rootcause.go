@@ -2,6 +2,7 @@ package investigate
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -107,6 +108,9 @@ func (inv *investigation) prior(n graph.NodeID) (float64, string) {
 	case event.KindEndpoint:
 		if graph.IsLocal(e) {
 			return 0, ""
+		}
+		if infrastructure(e) {
+			return 0.2, "a network infrastructure service"
 		}
 		if graph.IsExternal(e) {
 			return 1, "a remote address outside the network"
@@ -230,6 +234,21 @@ func (inv *investigation) isSource(n graph.NodeID, at time.Time) bool {
 		}
 	}
 	return true
+}
+
+// infrastructure reports endpoints of the services every host uses: name
+// resolution, time, Kerberos, directory lookups. They answer; they do not
+// start attacks.
+func infrastructure(e event.Entity) bool {
+	ap, err := netip.ParseAddrPort(e.Name)
+	if err != nil {
+		return false
+	}
+	switch ap.Port() {
+	case 53, 67, 68, 88, 123, 137, 138, 389, 464, 636, 3268, 3269, 5353, 5355:
+		return true
+	}
+	return false
 }
 
 // reason renders a candidate's reasons.
