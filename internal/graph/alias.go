@@ -132,23 +132,55 @@ func (g *Graph) resolveDeferred() {
 			image, _ = ev.Get("ParentProcessName")
 		}
 		t := ev.Time.UnixNano()
-		var best *procStart
-		for i, s := range byKey[host+"/"+de.pid] {
-			if s.at > t+int64(g.cfg.Skew) || !sameImage(g.nodes[s.node].Entity.Name, image) {
-				continue
-			}
-			if best == nil || s.guid && !best.guid || s.guid == best.guid && s.at > best.at {
-				best = &byKey[host+"/"+de.pid][i]
-			}
-		}
-		if best != nil {
+		if best := g.startBefore(byKey[host+"/"+de.pid], t, image); best != nil {
 			r.actor = g.nodes[best.node].Entity
+			g.resolved[ev.ID] = r.actor
 		}
 		d := deriver{g: g, ev: ev, t: t, failed: ev.Outcome == event.OutcomeFailure}
 		d.emit = d.add
 		d.derive(r)
 	}
 	g.deferred = nil
+}
+
+// startBefore picks the process an event by pid belongs to: the latest
+// start of that pid with a matching image at or before the event
+// (preferring Sysmon's GUID record to the Security log's), or, when the
+// clocks disagree, the first one within the skew after it.
+func (g *Graph) startBefore(starts []procStart, t int64, image string) *procStart {
+	var before, after *procStart
+	for i := range starts {
+		s := &starts[i]
+		if !sameImage(g.nodes[s.node].Entity.Name, image) {
+			continue
+		}
+		switch {
+		case s.at <= t:
+			if before == nil || s.at > before.at || s.at == before.at && s.guid && !before.guid {
+				before = s
+			}
+		case s.at <= t+int64(g.cfg.Skew):
+			if after == nil || s.at < after.at || s.at == after.at && s.guid && !after.guid {
+				after = s
+			}
+		}
+	}
+	best := before
+	if best == nil {
+		best = after
+	}
+	if best == nil || best.guid {
+		return best
+	}
+	// The same start as Sysmon records it (see linkSame) names the process
+	// by its GUID: prefer that id.
+	for i := range starts {
+		s := &starts[i]
+		if d := s.at - best.at; s.guid && d <= int64(sameWindow) && d >= -int64(sameWindow) && sameImage(g.nodes[s.node].Entity.Name, image) {
+			return s
+		}
+	}
+	return best
 }
 
 // sameImage compares two executable paths by file name, ignoring case;

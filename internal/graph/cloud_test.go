@@ -105,12 +105,14 @@ func TestSubject(t *testing.T) {
 		{"assume role: the principal", assumeRole(), awsAlice},
 		{"flow: the source address without its port", ev("f", 0, event.ClassNetwork, "flow",
 			ref(event.RoleSrc, event.Endpoint("10.0.0.5", 49152)), ref(event.RoleDst, event.Endpoint("10.0.0.6", 445))), event.IP("10.0.0.5")},
+		{"logon: the session", ev("l", 0, event.ClassLogon, "logon", ref(event.RoleHost, ws1), ref(event.RoleTargetUser, alice),
+			ref(event.RoleSession, logon), ref(event.RoleSrc, event.IP("10.0.0.9"))), logon},
 		{"key only", ev("k", 0, event.ClassCloudAPI, "ListBuckets", ref(event.RoleCredential, awsKey)), awsKey},
 		{"no agent: the first target", ev("t", 0, event.ClassFile, "delete", ref(event.RoleHost, ws1), ref(event.RoleTarget, file(`C:\x.txt`))), file(`C:\x.txt`)},
 		{"nothing but a host", ev("h", 0, event.ClassAudit, "clear", ref(event.RoleHost, ws1)), ws1},
 	}
 	for _, tt := range tests {
-		if got := graph.Subject(tt.ev); got != tt.want {
+		if got := graph.New(graph.Config{}).Subject(tt.ev); got != tt.want {
 			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
@@ -147,4 +149,18 @@ func TestEdgesOf(t *testing.T) {
 	if es := g.EdgesOf(other); len(es) != 0 {
 		t.Errorf("EdgesOf(an event never added) = %v", es)
 	}
+}
+
+func TestCloudInstanceAndTargetUser(t *testing.T) {
+	// A call made with an instance's role credentials names the instance
+	// as its host; a call on a user leads to that user.
+	e := sessionCall("attach", time.Minute, "AttachUserPolicy", awsBucket, "false")
+	e.AddRef(event.RoleHost, awsInst)
+	bob := principals.Cloud("arn:aws:iam::111122223333:user/bob")
+	e.AddRef(event.RoleTargetUser, bob)
+	g := build(graph.Config{}, e)
+	findEdge(t, g, awsInst, awsSess, "instance")
+	findEdge(t, g, awsInst, awsKey, "instance")
+	findEdge(t, g, awsSess, bob, "call:AttachUserPolicy")
+	findEdge(t, g, awsSess, awsBucket, "call:AttachUserPolicy")
 }

@@ -58,7 +58,7 @@ func (g *Graph) Add(ev *event.Event) {
 	}
 	r := collectRefs(ev, g.targets[:0])
 	g.targets = r.targets
-	d := deriver{g: g, ev: ev, t: ev.Time.UnixNano(), failed: ev.Outcome == event.OutcomeFailure}
+	d := deriver{g: g, ev: ev, t: ev.Time.UnixNano(), failed: ev.Outcome == event.OutcomeFailure, notes: true}
 	d.emit = d.add
 	if pid, ok := actorPID(ev, r); ok {
 		// The acting process is known by pid only: resolve it at Freeze,
@@ -91,6 +91,7 @@ type deriver struct {
 	ev     *event.Event
 	t      int64
 	failed bool
+	notes  bool // record process starts for Freeze (only the first time an event is derived)
 	emit   func(from, to event.Entity, kind string, both bool, bytes int64)
 }
 
@@ -126,16 +127,26 @@ func (g *Graph) EdgesOf(ev *event.Event) []EdgeID {
 			}
 		}
 	}
-	d.derive(collectRefs(ev, nil))
+	d.derive(g.refsOf(ev))
 	return out
+}
+
+// refsOf sorts an event's entities by role, with the acting process
+// Freeze resolved for events that name it by pid only.
+func (g *Graph) refsOf(ev *event.Event) refs {
+	r := collectRefs(ev, nil)
+	if a, ok := g.resolved[ev.ID]; ok {
+		r.actor = a
+	}
+	return r
 }
 
 // Subject returns the entity an event is about: the new process of a
 // process start, otherwise the agent the activity is attributed to (the
-// acting process; for cloud and identity activity the session, key or
-// principal).
-func Subject(ev *event.Event) event.Entity {
-	r := collectRefs(ev, nil)
+// acting process, as Freeze resolved it for events naming it by pid; for
+// cloud and identity activity the session, key or principal).
+func (g *Graph) Subject(ev *event.Event) event.Entity {
+	r := g.refsOf(ev)
 	if ev.Class == event.ClassProcess && ev.Action == "start" {
 		for _, t := range r.targets {
 			if t.Kind == event.KindProcess {
@@ -191,7 +202,7 @@ func (d deriver) activity(r refs) {
 	if r.parent.ID != "" && r.actor.Kind == event.KindProcess {
 		d.link(r.parent, r.actor, "start", false, 0)
 	}
-	if start {
+	if start && d.notes {
 		defer d.noteStart(r)
 	}
 	if r.image.ID != "" {

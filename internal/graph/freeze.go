@@ -75,7 +75,7 @@ func (g *Graph) scoreRarity() {
 	}
 	type fromKey struct {
 		from string
-		kind uint16
+		kind uint32
 	}
 	type transKey struct {
 		fromKey

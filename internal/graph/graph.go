@@ -56,7 +56,7 @@ type Node struct {
 // direction.
 type Edge struct {
 	From, To    NodeID
-	Kind        uint16 // see Graph.Kind
+	Kind        uint32 // see Graph.Kind
 	Both        bool
 	Failed      bool // every event of the edge failed (denied call, bad password)
 	Count       uint32
@@ -78,30 +78,32 @@ type Graph struct {
 	extra map[EdgeID][]event.ID // evidence beyond the first
 
 	kinds   []string
-	kindIDs map[string]uint16
+	kindIDs map[string]uint32
 
 	hub    []bool // set by Freeze
 	rarity []float32
 	frozen bool
 
-	targets  []event.Entity  // per-event scratch for Add
-	starts   []procStart     // process starts, for linkSame and resolveDeferred
-	deferred []deferredEvent // events whose acting process is known by pid only
+	targets  []event.Entity            // per-event scratch for Add
+	starts   []procStart               // process starts, for linkSame and resolveDeferred
+	resolved map[event.ID]event.Entity // acting processes Freeze found for events naming them by pid
+	deferred []deferredEvent           // events whose acting process is known by pid only
 }
 
 type edgeKey struct {
 	from, to NodeID
-	kind     uint16
+	kind     uint32
 }
 
 // New returns an empty graph.
 func New(cfg Config) *Graph {
 	return &Graph{
-		cfg:     cfg.withDefaults(),
-		ids:     map[string]NodeID{},
-		index:   map[edgeKey]EdgeID{},
-		extra:   map[EdgeID][]event.ID{},
-		kindIDs: map[string]uint16{},
+		cfg:      cfg.withDefaults(),
+		ids:      map[string]NodeID{},
+		index:    map[edgeKey]EdgeID{},
+		extra:    map[EdgeID][]event.ID{},
+		kindIDs:  map[string]uint32{},
+		resolved: map[event.ID]event.Entity{},
 	}
 }
 
@@ -121,7 +123,7 @@ func (g *Graph) Node(n NodeID) *Node { return &g.nodes[n] }
 func (g *Graph) Edge(e EdgeID) *Edge { return &g.edges[e] }
 
 // Kind names an edge kind.
-func (g *Graph) Kind(k uint16) string { return g.kinds[k] }
+func (g *Graph) Kind(k uint32) string { return g.kinds[k] }
 
 // Lookup returns the node of an entity id.
 func (g *Graph) Lookup(id string) (NodeID, bool) {
@@ -163,10 +165,10 @@ func (g *Graph) node(e event.Entity, t int64) NodeID {
 }
 
 // kind interns an edge kind.
-func (g *Graph) kind(k string) uint16 {
+func (g *Graph) kind(k string) uint32 {
 	id, ok := g.kindIDs[k]
 	if !ok {
-		id = uint16(len(g.kinds))
+		id = uint32(len(g.kinds))
 		g.kindIDs[k] = id
 		g.kinds = append(g.kinds, k)
 	}
@@ -175,7 +177,7 @@ func (g *Graph) kind(k string) uint16 {
 
 // link adds one observation of from -> to, merging it into the edge of the
 // same endpoints and kind.
-func (g *Graph) link(from, to NodeID, kind uint16, both, failed bool, t, bytes int64, ev event.ID) {
+func (g *Graph) link(from, to NodeID, kind uint32, both, failed bool, t, bytes int64, ev event.ID) {
 	if from == to {
 		return
 	}

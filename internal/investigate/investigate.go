@@ -108,7 +108,7 @@ func (inv *investigation) anchor(findings []finding.Finding) {
 			if a.ok && !ev.Time.Before(a.at) {
 				continue
 			}
-			subj := graph.Subject(ev)
+			subj := inv.g.Subject(ev)
 			if a.subject == "" {
 				a.subject = subj.ID
 			}

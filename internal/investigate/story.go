@@ -226,7 +226,7 @@ func (x *explained) findingSentence(f finding.Finding, n int) (incident.Sentence
 	var subj event.Entity
 	for _, id := range f.Events {
 		if ev := x.inv.lookup(id); ev != nil {
-			subj = graph.Subject(ev)
+			subj = x.inv.g.Subject(ev)
 			break
 		}
 	}
