@@ -28,6 +28,8 @@ Usage:
   causeway eval [flags] SCENARIO...      investigate scenarios and score the incidents against their ground truth
   causeway rules lint [flags] DIR...     check Sigma rule files: what does not load, and why
   causeway rules test [flags] DIR...     run rules against the samples and regression data beside them
+  causeway audit verify [flags] FILE     check an audit log's hash chain for tampering
+  causeway agent [flags]                 serve host containment actions to the engine (run as root on the host)
   causeway version                       print the version
 
 Run "causeway COMMAND -h" for the flags of a command.
@@ -84,6 +86,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	case "rules":
 		err = rules(ctx, deps, rest)
+	case "audit":
+		err = auditCmd(deps, rest)
+	case "agent":
+		fs := flag.NewFlagSet("agent", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		var cfg app.AgentConfig
+		fs.StringVar(&cfg.Listen, "listen", "", "address to serve on, ADDR:PORT (required)")
+		fs.StringVar(&cfg.KeyFile, "key-file", "", "file holding the key shared with the engine, 32 bytes or more, mode 0600 (required)")
+		fs.StringVar(&cfg.Vault, "vault", "", "directory for quarantined files (default /var/lib/causeway/vault)")
+		if _, err = parse(fs, rest); err == nil {
+			if cfg.Listen == "" || cfg.KeyFile == "" {
+				err = errors.New("agent: --listen and --key-file are required")
+			} else {
+				deps.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+				err = app.Agent(ctx, cfg, deps)
+			}
+		}
 	case "version", "--version":
 		fmt.Fprintln(stdout, "causeway", version)
 	case "help", "-h", "--help":
@@ -100,6 +119,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// auditCmd runs "causeway audit verify FILE".
+func auditCmd(deps app.Deps, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("audit: want verify, then the audit log file")
+	}
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(deps.Stderr)
+	output := fs.String("output", "text", "output format: text or json")
+	keyFile := fs.String("key-file", "", "file holding the key the log was written with, if any")
+	files, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return errors.New("audit verify: name one audit log file")
+	}
+	return app.AuditVerify(deps, files[0], *keyFile, *output)
 }
 
 // rules runs "causeway rules lint|test DIR...".
