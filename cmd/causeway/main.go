@@ -28,6 +28,8 @@ Usage:
   causeway eval [flags] SCENARIO...      investigate scenarios and score the incidents against their ground truth
   causeway rules lint [flags] DIR...     check Sigma rule files: what does not load, and why
   causeway rules test [flags] DIR...     run rules against the samples and regression data beside them
+  causeway actions list|approve|deny|undo [flags] [ID...]
+                                         review and act on the containment actions of a response
   causeway audit verify [flags] FILE     check an audit log's hash chain for tampering
   causeway agent [flags]                 serve host containment actions to the engine (run as root on the host)
   causeway version                       print the version
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = rules(ctx, deps, rest)
 	case "audit":
 		err = auditCmd(deps, rest)
+	case "actions":
+		err = actionsCmd(ctx, deps, rest)
 	case "agent":
 		fs := flag.NewFlagSet("agent", flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -119,6 +123,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// actionsCmd runs "causeway actions list|approve|deny|undo".
+func actionsCmd(ctx context.Context, deps app.Deps, args []string) error {
+	if len(args) == 0 {
+		return errors.New("actions: want list, approve, deny or undo")
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("actions "+verb, flag.ContinueOnError)
+	fs.SetOutput(deps.Stderr)
+	cfg := app.ActionsConfig{}
+	fs.StringVar(&cfg.Respond.State, "state", "", "the response's state directory (as given to investigate --state)")
+	fs.StringVar(&cfg.Respond.Agents, "agents", "", "host agents file, for approving or undoing host actions")
+	fs.StringVar(&cfg.User, "user", "", "who approves, denies or undoes (recorded in the audit log)")
+	fs.StringVar(&cfg.Why, "why", "", "why an action is denied")
+	fs.StringVar(&cfg.Output, "output", "text", "output format: text or json")
+	ids, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	return app.Actions(ctx, cfg, deps, verb, ids)
 }
 
 // auditCmd runs "causeway audit verify FILE".
@@ -174,6 +199,11 @@ func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 		cfg.Rules = append(cfg.Rules, s)
 		return nil
 	})
+	fs.StringVar(&cfg.Respond.Mode, "respond", "", "contain what is found: plan (propose and decide), monitor (record what would be done) or enforce (apply what policy allows)")
+	fs.StringVar(&cfg.Respond.Policy, "policy", "", "response policy file (default: the built-in policy)")
+	fs.StringVar(&cfg.Respond.Inventory, "inventory", "", "asset inventory file: criticality, owners, protected assets, crown jewels")
+	fs.StringVar(&cfg.Respond.State, "state", "", "directory for the response's actions, audit log and counters (monitor, enforce)")
+	fs.StringVar(&cfg.Respond.Agents, "agents", "", "file naming the host agents, host -> {url, key_file} (enforce)")
 	fs.StringVar(&cfg.Report, "report", "", "write incident reports (index.html, one page per incident, incidents.md, incidents.json) into this directory")
 	fs.StringVar(&cfg.Events, "events", "", "also write the normalized events to this file as JSON lines (- for standard output)")
 	fs.Func("domain", "map a Windows domain to its DNS suffix, NAME=SUFFIX (repeatable), so CORP\\alice and alice@corp.com are one principal", func(s string) error {

@@ -24,6 +24,7 @@ type Config struct {
 	Rules    []string          // directories of Sigma rules to detect with
 	Events   string            // file to write the normalized events to as JSON lines; "-" is Stdout
 	Report   string            // directory to write the incident reports to
+	Respond  RespondConfig     // containment: plan, monitor or enforce
 }
 
 // Deps are the outside world the app talks to.
@@ -43,15 +44,23 @@ func Investigate(ctx context.Context, cfg Config, deps Deps, paths []string) err
 	if err != nil {
 		return err
 	}
-	return present(cfg, deps, a)
+	return present(ctx, cfg, deps, a)
 }
 
 // input runs a walker over some inputs.
 type input func(ctx context.Context, w *source.Walker, sink source.Sink) error
 
-// present writes an analysis: the summary on stdout, the report files
-// when asked.
-func present(cfg Config, deps Deps, a *Analysis) error {
+// present contains what was found when asked, then writes the analysis:
+// the summary on stdout, the report files when asked.
+func present(ctx context.Context, cfg Config, deps Deps, a *Analysis) error {
+	plans, err := contain(ctx, cfg.Respond, deps, a)
+	if err != nil {
+		return err
+	}
+	a.Summary.Plans = plans
+	for _, p := range plans {
+		a.Summary.Actions = append(a.Summary.Actions, p.Actions...)
+	}
 	if cfg.Report != "" {
 		if err := writeReport(cfg.Report, a); err != nil {
 			return err

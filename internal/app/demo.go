@@ -23,5 +23,5 @@ func Demo(ctx context.Context, cfg Config, deps Deps) error {
 	if err != nil {
 		return err
 	}
-	return present(cfg, deps, a)
+	return present(ctx, cfg, deps, a)
 }

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/causeway-soc/causeway/internal/model/action"
 	"github.com/causeway-soc/causeway/internal/model/incident"
 )
 
@@ -16,6 +17,10 @@ type Summary struct {
 	*Inventory
 	Detection *Detections         `json:"detection,omitempty"`
 	Incidents []incident.Incident `json:"incidents"`
+	// Plans are the containment plans, when a response was asked for;
+	// Actions lists all their actions (kind, target, decision, state).
+	Plans   []action.Plan   `json:"plans,omitempty"`
+	Actions []action.Action `json:"actions,omitempty"`
 }
 
 // WriteSummaryJSON writes s as one JSON object.
@@ -42,7 +47,10 @@ func WriteSummaryText(w io.Writer, s Summary) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	return WriteIncidentsText(w, s.Incidents)
+	if err := WriteIncidentsText(w, s.Incidents); err != nil {
+		return err
+	}
+	return WritePlansText(w, s.Plans)
 }
 
 // maxRows bounds each table of the terminal summary.
