@@ -159,13 +159,13 @@ func (x *explained) collect() {
 		}
 	}
 	for _, n := range x.memberNodes() {
-		if g.Node(n).Entity.Kind != event.KindProcess {
+		if g.Node(n).Entity.Kind != event.KindProcess || x.members[n] == "data" {
 			continue
 		}
 		for _, e := range g.Out(n) {
 			ed := g.Edge(e)
 			peer := g.Node(ed.To).Entity
-			if ed.Both && peer.Kind == event.KindEndpoint && !g.IsHub(ed.To) && !inv.skip(e) && x.onlyMembers(ed.To) {
+			if ed.Both && peer.Kind == event.KindEndpoint && !g.IsHub(ed.To) && !infrastructure(peer) && !inv.skip(e) && x.onlyMembers(ed.To) {
 				x.edges[e] = true
 				x.add(ed.To, "target")
 			}

@@ -31,7 +31,9 @@ func (p *planner) evict() {
 		case n.foothold && n.cls == clLocal && n.ent.Kind == event.KindPrincipal:
 			p.evictAccount(i)
 		case (n.isRC || n.role == "root-cause") && (n.cls == clExternalIP || n.cls == clInternalIP):
-			p.evictAddress(i)
+			p.evictAddress(i, false)
+		case (n.cls == clExternalIP || n.cls == clInternalIP) && p.commandAndControl(i):
+			p.evictAddress(i, true)
 		case n.cls == clBucket:
 			p.evictExposure(i)
 		}
@@ -166,7 +168,7 @@ func (p *planner) contained(h int) bool {
 
 // evictAddress blocks a root-cause address on every host it reached that
 // the plan neither isolates nor already blocks it on.
-func (p *planner) evictAddress(i int) {
+func (p *planner) evictAddress(i int, evenIfContained bool) {
 	ip := p.nodes[i].unit
 	var hosts []int
 	for _, e := range p.edges {
@@ -182,11 +184,30 @@ func (p *planner) evictAddress(i int) {
 	slices.Sort(hosts)
 	for _, h := range hosts {
 		c := p.blockCand(ip, h)
-		if p.contained(p.units[h].rep) || slices.Contains(p.chosen, c) {
+		if !evenIfContained && p.contained(p.units[h].rep) || slices.Contains(p.chosen, c) {
 			continue
 		}
 		p.evictWith(i, append(slices.Clone(p.cands[c].opts), p.cands[c].barred...))
 	}
+}
+
+// commandAndControl reports an address the attack's processes kept
+// talking to: a server port only the incident's processes used (the
+// investigation includes no shared server). It is blocked even where the
+// host is isolated, since isolation is undone when its time is up and the
+// server stays the attacker's.
+func (p *planner) commandAndControl(i int) bool {
+	n := p.nodes[i]
+	if n.ent.Kind != event.KindEndpoint || !strings.Contains(strings.TrimPrefix(n.ent.ID, "ip:"), ":") || n.role == "" || n.role == "data" {
+		return false
+	}
+	for _, ei := range p.in[i] {
+		e := p.edges[ei]
+		if p.nodes[e.from].ent.Kind == event.KindProcess && (e.kind == "connect" || e.kind == "http" || e.kind == "request" || e.kind == "tls") {
+			return true
+		}
+	}
+	return false
 }
 
 // evictExposure closes a bucket a foothold opened to the public, when the

@@ -30,12 +30,20 @@ func TestLSASSIsolatesAnOrdinaryHost(t *testing.T) {
 	inc := lsass("host:ws01", "process:ws01/payload")
 	inv := parseInventory(t, "assets:\n  - id: host:ws01\n    management: 10.0.0.2:22\n")
 	pl := Plan(inc, inv, Config{})
-	if got, want := targets(pl), []string{"host.isolate host:ws01"}; !slices.Equal(got, want) {
+	// Isolation cuts every path; the C2 address is blocked as well, since
+	// isolation is undone when its time is up and the server stays the
+	// attacker's.
+	if got, want := targets(pl), []string{"host.block_ip ip:203.0.113.7 on host:ws01", "host.isolate host:ws01"}; !slices.Equal(got, want) {
 		t.Fatalf("actions %v, want %v", got, want)
 	}
 	checkExplained(t, inc, pl)
-	iso := pl.Actions[0]
-	if iso.Params["management"] != "10.0.0.2:22" || iso.Cost != 16 || pl.Cost != 16 || iso.TTL == 0 {
+	var iso action.Action
+	for _, a := range pl.Actions {
+		if a.Kind == action.HostIsolate {
+			iso = a
+		}
+	}
+	if iso.Params["management"] != "10.0.0.2:22" || iso.Cost != 16 || pl.Cost != 17 || iso.TTL == 0 {
 		t.Errorf("isolate: params %v cost %v ttl %v", iso.Params, iso.Cost, iso.TTL)
 	}
 	if !slices.Contains(iso.Reason.Nodes, "process:ws01/payload") || slices.Contains(iso.Reason.Nodes, "process:ws01/explorer") {
