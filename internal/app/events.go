@@ -26,7 +26,7 @@ func (w *eventLines) Write(ev *event.Event) {
 // eventsWriter opens path ("-" for stdout) for the normalized events. The
 // returned close flushes and reports the first write error.
 func eventsWriter(path string, stdout io.Writer) (*eventLines, func() error, error) {
-	var out io.Writer = stdout
+	out := stdout
 	var f *os.File
 	if path != "-" {
 		var err error

@@ -48,8 +48,8 @@ func ruleRoots(dir string) ([]string, error) {
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("rules: %q is not a directory", dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, regressionDir)); err != nil {
-		return []string{"."}, nil
+	if !exists(filepath.Join(dir, regressionDir)) {
+		return []string{"."}, nil // a plain rule folder
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -101,4 +101,10 @@ func samplesOf(rulePath string) (positive, benign []string) {
 	sort.Strings(positive)
 	sort.Strings(benign)
 	return positive, benign
+}
+
+// exists reports whether a path exists.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -227,8 +227,8 @@ type regressionCase struct {
 // it has any.
 func regressionCases(dir string) ([]regressionCase, error) {
 	root := filepath.Join(dir, regressionDir)
-	if _, err := os.Stat(root); err != nil {
-		return nil, nil
+	if !exists(root) {
+		return nil, nil // no regression data here
 	}
 	var cases []regressionCase
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
