@@ -28,7 +28,7 @@ Usage:
   causeway eval [flags] SCENARIO...      investigate scenarios and score the incidents against their ground truth
   causeway rules lint [flags] DIR...     check Sigma rule files: what does not load, and why
   causeway rules test [flags] DIR...     run rules against the samples and regression data beside them
-  causeway actions list|approve|deny|undo [flags] [ID...]
+  causeway actions list|approve|deny|undo|confirm|expire [flags] [ID...]
                                          review and act on the containment actions of a response
   causeway audit verify [flags] FILE     check an audit log's hash chain for tampering
   causeway agent [flags]                 serve host containment actions to the engine (run as root on the host)
@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // actionsCmd runs "causeway actions list|approve|deny|undo".
 func actionsCmd(ctx context.Context, deps app.Deps, args []string) error {
 	if len(args) == 0 {
-		return errors.New("actions: want list, approve, deny or undo")
+		return errors.New("actions: want list, approve, deny, undo, confirm or expire")
 	}
 	verb := args[0]
 	fs := flag.NewFlagSet("actions "+verb, flag.ContinueOnError)

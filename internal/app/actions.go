@@ -18,8 +18,10 @@ type ActionsConfig struct {
 	Output  string
 }
 
-// Actions lists the actions of a response's state directory, or approves,
-// denies or undoes one by id (or a unique prefix of it).
+// Actions lists the actions of a response's state directory; approves,
+// denies, undoes or confirms (keeps past its time to live) one by id or a
+// unique prefix of it; or expires: undoes what outlived its time to live
+// unconfirmed.
 func Actions(ctx context.Context, cfg ActionsConfig, deps Deps, verb string, ids []string) error {
 	if cfg.Respond.State == "" {
 		return errNoState
@@ -29,7 +31,7 @@ func Actions(ctx context.Context, cfg ActionsConfig, deps Deps, verb string, ids
 	}
 	r := cfg.Respond
 	r.Mode = "enforce"
-	if verb == "list" || verb == "deny" {
+	if verb == "list" || verb == "deny" || verb == "confirm" {
 		r.Mode, r.Agents = "monitor", "" // no connector needed
 	}
 	ex, closeEx, err := openExecutor(r, deps)
@@ -38,9 +40,16 @@ func Actions(ctx context.Context, cfg ActionsConfig, deps Deps, verb string, ids
 	}
 	defer closeEx()
 	var out []action.Action
-	if verb == "list" {
+	switch verb {
+	case "list":
 		out = ex.List()
-	} else {
+	case "expire":
+		// Undo what outlived its time to live unconfirmed.
+		if err := ex.Tick(ctx, deps.Now()); err != nil {
+			return err
+		}
+		out = ex.List()
+	default:
 		if len(ids) == 0 {
 			return fmt.Errorf("actions %s: name the action id", verb)
 		}
@@ -60,8 +69,10 @@ func Actions(ctx context.Context, cfg ActionsConfig, deps Deps, verb string, ids
 				a, err = ex.Reject(id, cfg.User, cfg.Why)
 			case "undo":
 				a, err = ex.Undo(ctx, id, cfg.User)
+			case "confirm":
+				a, err = ex.Confirm(id, cfg.User)
 			default:
-				return fmt.Errorf("actions: unknown %q: want list, approve, deny or undo", verb)
+				return fmt.Errorf("actions: unknown %q: want list, approve, deny, undo, confirm or expire", verb)
 			}
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", verb, prefix, err)

@@ -16,11 +16,14 @@ import (
 	"github.com/causeway-soc/causeway/internal/respond/aws"
 	"github.com/causeway-soc/causeway/internal/respond/executor"
 	"github.com/causeway-soc/causeway/internal/respond/idp"
+	"github.com/causeway-soc/causeway/internal/respond/notify"
 )
 
 // connectors builds what enforce mode acts through: the host agents named
-// in the agents file, AWS when a region is configured (AWS_REGION), and
-// Okta or Entra ID when their variables are set. Kinds nothing serves fail
+// in the agents file, AWS when a region is configured (AWS_REGION), Okta
+// or Entra ID when their variables are set, and the signed webhook
+// (CAUSEWAY_WEBHOOK_URL, CAUSEWAY_WEBHOOK_SECRET) and Slack
+// (CAUSEWAY_SLACK_WEBHOOK_URL) notifications. Kinds nothing serves fail
 // when an action of theirs is applied, and the failure is audited.
 func connectors(cfg RespondConfig, deps Deps) (executor.Connectors, error) {
 	var cs []respond.Connector
@@ -44,6 +47,20 @@ func connectors(cfg RespondConfig, deps Deps) (executor.Connectors, error) {
 	}
 	if icfg := idp.ConfigFromEnv(os.Getenv); icfg.Okta != nil || icfg.Entra != nil {
 		c, err := idp.New(icfg, idp.Deps{Logger: deps.Logger, Now: deps.Now})
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	var ncfg notify.Config
+	if u := os.Getenv("CAUSEWAY_WEBHOOK_URL"); u != "" {
+		ncfg.Webhook = &notify.WebhookConfig{URL: u, Secrets: []string{os.Getenv("CAUSEWAY_WEBHOOK_SECRET")}}
+	}
+	if u := os.Getenv("CAUSEWAY_SLACK_WEBHOOK_URL"); u != "" {
+		ncfg.Slack = &notify.SlackConfig{URL: u}
+	}
+	if ncfg.Webhook != nil || ncfg.Slack != nil {
+		c, err := notify.New(ncfg, notify.Deps{Logger: deps.Logger, Now: deps.Now})
 		if err != nil {
 			return nil, err
 		}
