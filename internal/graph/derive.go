@@ -430,16 +430,6 @@ func bareIP(e event.Entity) event.Entity {
 // discovery reports multicast and broadcast destinations, whose traffic
 // ties every host to every other and explains nothing.
 func discovery(e event.Entity) bool {
-	if e.Kind != event.KindEndpoint {
-		return false
-	}
-	a, err := netip.ParseAddr(e.Name)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(e.Name)
-		if perr != nil {
-			return false
-		}
-		a = ap.Addr()
-	}
-	return a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	a, _, ok := Address(e)
+	return ok && (a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}))
 }

@@ -173,19 +173,33 @@ func addrClass(e event.Entity) string {
 	if strings.HasPrefix(e.ID, "domain:") {
 		return "domain"
 	}
-	port := ""
-	addr, err := netip.ParseAddr(e.Name)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(e.Name)
-		if perr != nil {
-			return "other"
-		}
-		addr, port = ap.Addr(), ":"+strconv.Itoa(int(ap.Port()))
+	addr, port, ok := Address(e)
+	if !ok {
+		return "other"
+	}
+	p := ""
+	if port > 0 {
+		p = ":" + strconv.Itoa(int(port))
 	}
 	if Internal(addr) {
-		return "internal" + port
+		return "internal" + p
 	}
-	return "external" + port
+	return "external" + p
+}
+
+// Address returns the IP address of an endpoint entity and its port (0
+// when it has none); false for domain names and anything else.
+func Address(e event.Entity) (netip.Addr, uint16, bool) {
+	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
+		return netip.Addr{}, 0, false
+	}
+	if a, err := netip.ParseAddr(e.Name); err == nil {
+		return a, 0, true
+	}
+	if ap, err := netip.ParseAddrPort(e.Name); err == nil {
+		return ap.Addr(), ap.Port(), true
+	}
+	return netip.Addr{}, 0, false
 }
 
 // Internal reports whether an address is private, loopback or link-local.
@@ -196,34 +210,14 @@ func Internal(a netip.Addr) bool {
 // IsLocal reports whether an endpoint is the machine itself: loopback or
 // unspecified.
 func IsLocal(e event.Entity) bool {
-	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
-		return false
-	}
-	addr, err := netip.ParseAddr(e.Name)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(e.Name)
-		if perr != nil {
-			return false
-		}
-		addr = ap.Addr()
-	}
-	return addr.IsLoopback() || addr.IsUnspecified()
+	a, _, ok := Address(e)
+	return ok && (a.IsLoopback() || a.IsUnspecified())
 }
 
 // IsExternal reports whether an endpoint entity is a public address.
 func IsExternal(e event.Entity) bool {
-	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
-		return false
-	}
-	addr, err := netip.ParseAddr(e.Name)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(e.Name)
-		if perr != nil {
-			return false
-		}
-		addr = ap.Addr()
-	}
-	return !Internal(addr)
+	a, _, ok := Address(e)
+	return ok && !Internal(a)
 }
 
 // peers counts the distinct nodes n has edges with.
@@ -265,9 +259,6 @@ func Weak(kind string) bool {
 
 // HasPort reports whether an endpoint names a port ("ip:10.0.0.5:443").
 func HasPort(e event.Entity) bool {
-	if e.Kind != event.KindEndpoint || !strings.HasPrefix(e.ID, "ip:") {
-		return false
-	}
-	_, err := netip.ParseAddrPort(e.Name)
-	return err == nil
+	_, port, ok := Address(e)
+	return ok && port > 0
 }

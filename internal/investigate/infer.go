@@ -1,7 +1,6 @@
 package investigate
 
 import (
-	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -140,11 +139,8 @@ func baseOf(p string) string {
 
 // webPort reports endpoints on the ports web command and control uses.
 func webPort(e event.Entity) bool {
-	ap, err := netip.ParseAddrPort(e.Name)
-	if err != nil {
-		return false
-	}
-	switch ap.Port() {
+	_, port, _ := graph.Address(e)
+	switch port {
 	case 80, 443, 8080, 8443, 8000, 8888:
 		return true
 	}

@@ -7,7 +7,6 @@
 package investigate
 
 import (
-	"net/netip"
 	"sort"
 	"time"
 
@@ -160,10 +159,8 @@ func (inv *investigation) origin(n graph.NodeID) bool {
 // originKey is what two origins must share to be the same: an address
 // whatever the port.
 func originKey(e event.Entity) string {
-	if e.Kind == event.KindEndpoint {
-		if ap, err := netip.ParseAddrPort(e.Name); err == nil {
-			return "ip:" + ap.Addr().String()
-		}
+	if a, port, ok := graph.Address(e); ok && port > 0 {
+		return "ip:" + a.String()
 	}
 	return e.ID
 }

@@ -2,7 +2,6 @@ package investigate
 
 import (
 	"fmt"
-	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -240,11 +239,8 @@ func (inv *investigation) isSource(n graph.NodeID, at time.Time) bool {
 // resolution, time, Kerberos, directory lookups. They answer; they do not
 // start attacks.
 func infrastructure(e event.Entity) bool {
-	ap, err := netip.ParseAddrPort(e.Name)
-	if err != nil {
-		return false
-	}
-	switch ap.Port() {
+	_, port, _ := graph.Address(e)
+	switch port {
 	case 53, 67, 68, 88, 123, 137, 138, 389, 464, 636, 3268, 3269, 5353, 5355:
 		return true
 	}
