@@ -25,6 +25,7 @@ const usage = `Causeway: autonomous SOC engine.
 Usage:
   causeway demo [flags]                  read the built-in telemetry of a company under attack
   causeway investigate [flags] PATH...   read logs (files, directories, archives, - for stdin)
+  causeway simulate [flags] --out DIR    write a simulated company's telemetry with attack campaigns and their ground truth
   causeway eval [flags] SCENARIO...      investigate scenarios and score the incidents against their ground truth
   causeway rules lint [flags] DIR...     check Sigma rule files: what does not load, and why
   causeway rules test [flags] DIR...     run rules against the samples and regression data beside them
@@ -72,6 +73,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs, cfg := commonFlags("demo", stderr)
 		if _, err = parse(fs, rest); err == nil {
 			err = app.Demo(ctx, *cfg, deps)
+		}
+	case "simulate":
+		fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		cfg := app.SimulateConfig{}
+		fs.Uint64Var(&cfg.Seed, "seed", 1, "seed: the same seed writes the same files")
+		fs.StringVar(&cfg.Out, "out", "", "output directory, empty or absent (required)")
+		fs.DurationVar(&cfg.Duration, "duration", 24*time.Hour, "simulated period, from Monday 2026-03-09 00:00 UTC")
+		fs.Float64Var(&cfg.Rate, "rate", 1, "scale of the benign background (1: a small company, about 40,000 events a working day)")
+		fs.StringVar(&cfg.Environment, "environment", "", "environment file (YAML); default: the built-in company")
+		fs.StringVar(&cfg.Campaigns, "campaigns", "", "comma-separated attack campaigns (default all; none for background only)")
+		fs.StringVar(&cfg.Output, "output", "text", "summary format: text or json")
+		if _, err = parse(fs, rest); err == nil {
+			err = app.Simulate(ctx, cfg, deps)
 		}
 	case "eval":
 		fs, cfg := commonFlags("eval", stderr)
