@@ -12,12 +12,17 @@ type acAutomaton struct {
 	class  [256]uint8
 	nclass int
 	// delta maps state*nclass+class to the next state, premultiplied by
-	// nclass, with acOut set when that state has outputs.
+	// nclass; states from outStart on have outputs.
 	delta    []uint32
+	outStart uint32
 	outHead  []int32 // by state: first output entry, -1 if none
 	outPat   []int32 // output entries: pattern index
 	outNext  []int32 // output entries: next entry, -1 at the end
 	npattern int
+	grams    *gramFilter // nil when the patterns do not suit one
+	minLen   int         // of the shortest pattern
+	maxLen   int         // of the longest pattern
+	divNC    uint64      // divides a premultiplied state by nclass (Lemire)
 }
 
 // newACAutomaton builds an automaton for the given non-empty patterns.
@@ -27,6 +32,13 @@ type acAutomaton struct {
 // the table small.
 func newACAutomaton(patterns []string, lossy bool) *acAutomaton {
 	a := &acAutomaton{npattern: len(patterns)}
+	a.minLen = 1 << 30
+	for _, p := range patterns {
+		a.minLen, a.maxLen = min(a.minLen, len(p)), max(a.maxLen, len(p))
+	}
+	if lossy {
+		a.grams = newGramFilter(patterns)
+	}
 	// Byte classes: one per byte used by a pattern, class 0 for the rest.
 	high := uint8(0)
 	for _, p := range patterns {
@@ -58,6 +70,7 @@ func newACAutomaton(patterns []string, lossy bool) *acAutomaton {
 		}
 	}
 	a.nclass++
+	a.divNC = ^uint64(0)/uint64(a.nclass) + 1
 	// Trie with goto transitions; 0 marks "none" (the root is never a
 	// goto target).
 	nc := a.nclass
@@ -83,7 +96,7 @@ func newACAutomaton(patterns []string, lossy bool) *acAutomaton {
 		own[st] = append(own[st], int32(pi))
 	}
 	n := len(own)
-	if uint64(n)*uint64(nc) >= acOut {
+	if uint64(n)*uint64(nc) >= 1<<31 {
 		panic("sigma: literal automaton too large") // 2^31 transitions: far beyond any ruleset
 	}
 	a.delta = gotos // the DFA overwrites the trie in place
@@ -127,35 +140,41 @@ func newACAutomaton(patterns []string, lossy bool) *acAutomaton {
 			}
 		}
 	}
-	// Premultiply states and flag those with outputs.
-	for i, nx := range a.delta {
-		x := nx * uint32(nc)
-		if a.outHead[nx] >= 0 {
-			x |= acOut
+	// Number states breadth-first, those without outputs first, so that a
+	// scan tells a state with outputs by comparing it with outStart, and
+	// premultiply them.
+	order := append([]uint32{0}, queue...)
+	newID := make([]uint32, n)
+	k := uint32(0)
+	for pass := 0; pass < 2; pass++ {
+		for _, st := range order {
+			if (a.outHead[st] >= 0) == (pass == 1) {
+				newID[st] = k
+				k++
+			}
+			if pass == 0 && st == order[len(order)-1] {
+				a.outStart = k * uint32(nc)
+			}
 		}
-		a.delta[i] = x
 	}
+	delta := make([]uint32, len(a.delta))
+	heads := make([]int32, n)
+	for old, id := range newID {
+		row := a.delta[old*nc : (old+1)*nc]
+		out := delta[int(id)*nc : (int(id)+1)*nc]
+		for c, nx := range row {
+			out[c] = newID[nx] * uint32(nc)
+		}
+		heads[id] = a.outHead[old]
+	}
+	a.delta, a.outHead = delta, heads
 	return a
 }
-
-// acOut flags a premultiplied state with outputs.
-const acOut = 1 << 31
 
 // scan appends to hits the index of every pattern occurring in s (once per
 // occurrence) and returns the extended slice.
 func (a *acAutomaton) scan(s string, hits []int32) []int32 {
-	nc := uint32(a.nclass)
-	st := uint32(0)
-	for i := 0; i < len(s); i++ {
-		x := a.delta[st+uint32(a.class[s[i]])]
-		st = x &^ acOut
-		if x&acOut != 0 {
-			for o := a.outHead[st/nc]; o >= 0; o = a.outNext[o] {
-				hits = append(hits, a.outPat[o])
-			}
-		}
-	}
-	return hits
+	return a.scanFrom(0, s, hits)
 }
 
 // scanFold is scan over the lower-case form of s, for automata built
@@ -166,7 +185,6 @@ func (a *acAutomaton) scan(s string, hits []int32) []int32 {
 // Ⱥ): the caller then scans the lowered value.
 func (a *acAutomaton) scanFold(s string, hits []int32) ([]int32, bool) {
 	n := len(hits)
-	nc := uint32(a.nclass)
 	st := uint32(0)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -179,23 +197,17 @@ func (a *acAutomaton) scanFold(s string, hits []int32) ([]int32, bool) {
 			}
 			// Every byte of the character takes the non-ASCII class.
 			for end := i + size; i < end; i++ {
-				x := a.delta[st+uint32(a.class[s[i]])]
-				st = x &^ acOut
-				if x&acOut != 0 {
-					for o := a.outHead[st/nc]; o >= 0; o = a.outNext[o] {
-						hits = append(hits, a.outPat[o])
-					}
+				st = a.delta[st+uint32(a.class[s[i]])]
+				if st >= a.outStart {
+					hits = a.emit(st, hits)
 				}
 			}
 			i--
 			continue
 		}
-		x := a.delta[st+uint32(a.class[c])]
-		st = x &^ acOut
-		if x&acOut != 0 {
-			for o := a.outHead[st/nc]; o >= 0; o = a.outNext[o] {
-				hits = append(hits, a.outPat[o])
-			}
+		st = a.delta[st+uint32(a.class[c])]
+		if st >= a.outStart {
+			hits = a.emit(st, hits)
 		}
 	}
 	return hits, true
@@ -205,11 +217,10 @@ func (a *acAutomaton) scanFold(s string, hits []int32) ([]int32, bool) {
 func (a *acAutomaton) any(s string) bool {
 	st := uint32(0)
 	for i := 0; i < len(s); i++ {
-		x := a.delta[st+uint32(a.class[s[i]])]
-		if x&acOut != 0 {
+		st = a.delta[st+uint32(a.class[s[i]])]
+		if st >= a.outStart {
 			return true
 		}
-		st = x
 	}
 	return false
 }

@@ -121,14 +121,30 @@ func TestACAutomatonScanFold(t *testing.T) {
 }
 
 // FuzzScanFold checks that scanning a raw value finds what scanning its
-// lowered form finds, whenever scanFold accepts the value.
+// lowered form finds, whenever scanFold (and so foldsInPlace) accepts the
+// value, and that scanning an ASCII value in lanes finds the same.
 func FuzzScanFold(f *testing.F) {
-	for _, s := range []string{`C:\Windows\System32\CMD.EXE`, "Microsoft® Windows®", "ÄÖÜ äöü", "\u212a\u0130\u023a", "🦆 x"} {
+	for _, s := range []string{`C:\Windows\System32\CMD.EXE`, "Microsoft® Windows®", "ÄÖÜ äöü", "\u212a\u0130\u023a", "🦆 x", strings.Repeat(`C:\WINDOWS\cmd.exe /c windows `, 5)} {
 		f.Add(s)
 	}
 	a := newACAutomaton([]string{"cmd.exe", "ä", "®", "windows", "🦆", "ⱥ", "k", "i"}, true)
 	f.Fuzz(func(t *testing.T, s string) {
+		if isASCII(s) {
+			// Scanning in lanes finds the same patterns, some twice.
+			got, want := a.scanFast(s, nil), a.scan(lowerString(s), nil)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(slices.Compact(got), slices.Compact(want)) {
+				t.Fatalf("scanFast(%q) = %v, scan(lower) = %v", s, got, want)
+			}
+		}
+		if isASCII(s) && !foldsInPlace(s) {
+			t.Fatalf("foldsInPlace(%q) is false for an ASCII value", s)
+		}
 		got, ok := a.scanFold(s, nil)
+		if ok != foldsInPlace(s) {
+			t.Fatalf("scanFold(%q) accepts %v, foldsInPlace says %v", s, ok, foldsInPlace(s))
+		}
 		if !ok {
 			return
 		}

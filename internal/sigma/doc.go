@@ -36,13 +36,19 @@
 // Channel and EventID for Windows, or the reader's format ("cloudtrail",
 // "okta") for other sources, each with optional field renames (Security 4688
 // calls Image NewProcessName). Every (rule, target) pair is compiled into a
-// unit, and units are indexed by channel and EventID. For each unit the
-// compiler also derives a necessary condition: a set of (field, literal)
-// pairs at least one of which must occur in the event if the rule can match.
-// One Aho-Corasick automaton per field finds all such literals in one pass
-// over the event's lowered values, so an event is only evaluated against the
-// units it can possibly satisfy. Field values are lowered once per event into
-// reused buffers; the hot path does not allocate.
+// unit, and units are indexed by channel and EventID into buckets. For each
+// unit the compiler also derives necessary conditions: up to two sets of
+// (field, literal) pairs, each of which must have a pair occurring in the
+// event if the rule can match (the image and the command line of a process
+// rule, say). Each bucket has one Aho-Corasick automaton per field over the
+// literals of its units plus the keyword literals, and one over the keyword
+// literals alone for the other fields, so that every value of an event is
+// scanned once (the keyword-only values as one NUL-joined text), and the
+// event is only evaluated against the units it can possibly satisfy. Scans
+// interleave independent table walks (parts of a long value, several short
+// values) so that their memory lookups overlap. Field values are lowered
+// at most once per event into reused buffers; the hot path does not
+// allocate.
 //
 // Strings match case-insensitively unless the cased modifier is given;
 // regular expressions are case-sensitive unless the i flag is set (RE2

@@ -17,12 +17,13 @@ const anyEID = -1 << 31
 //
 // Units are grouped by key (channel or format) and EventID; the bucket of
 // an event with key k and EventID e joins up to four groups: (k, e),
-// (k, any), and for Windows channels (*, e) and (*, any). Each group has
-// its own literal automata, so literals are stored once per group.
+// (k, any), and for Windows channels (*, e) and (*, any). Each bucket has
+// one prefilter over the literals of all its units, so that an event's
+// values are each scanned once; buckets with the same units share it.
 func (b *Builder) Build() (*Ruleset, []*LoadError) {
 	errs := b.compileAll()
 	rs := b.rs
-	setRequirements(rs.units)
+	rs.setRequirements()
 	byKey := map[string]map[int][]*unit{}
 	for _, u := range rs.units {
 		for _, k := range u.keys {
@@ -39,16 +40,10 @@ func (b *Builder) Build() (*Ruleset, []*LoadError) {
 			}
 		}
 	}
-	groups := map[string]map[int]*group{}
-	automata := map[string]*acAutomaton{} // groups with the same literals share automata
-	for k, m := range byKey {
-		groups[k] = map[int]*group{}
-		for e, us := range m {
-			groups[k][e] = newGroup(us, automata)
-		}
-	}
-	wild := groups["c:*"]
-	index := func(own map[int]*group, withWild bool) *chanIndex {
+	rs.fieldTable = newFieldTable(rs.fieldIDs)
+	pb := newPrefilterBuilder(len(rs.fieldNames))
+	wild := byKey["c:*"]
+	index := func(own map[int][]*unit, withWild bool) *chanIndex {
 		ci := &chanIndex{byEID: map[int]*bucket{}}
 		eids := map[int]bool{}
 		for e := range own {
@@ -63,21 +58,21 @@ func (b *Builder) Build() (*Ruleset, []*LoadError) {
 			if e == anyEID {
 				continue
 			}
-			gs := []*group{own[e], own[anyEID]}
+			us := slices.Concat(own[e], own[anyEID])
 			if withWild {
-				gs = append(gs, wild[e], wild[anyEID])
+				us = slices.Concat(us, wild[e], wild[anyEID])
 			}
-			ci.byEID[e] = newBucket(gs)
+			ci.byEID[e] = pb.bucket(us)
 		}
-		gs := []*group{own[anyEID]}
+		us := slices.Clone(own[anyEID])
 		if withWild {
-			gs = append(gs, wild[anyEID])
+			us = append(us, wild[anyEID]...)
 		}
-		ci.other = newBucket(gs)
+		ci.other = pb.bucket(us)
 		return ci
 	}
 	rs.chans = map[string]*chanIndex{}
-	for k, own := range groups {
+	for k, own := range byKey {
 		if k == "c:*" {
 			continue
 		}
@@ -86,42 +81,6 @@ func (b *Builder) Build() (*Ruleset, []*LoadError) {
 	rs.anyChan = index(nil, true)
 	b.rs = nil
 	return rs, errs
-}
-
-// group is the units of one key and EventID, with their automata.
-type group struct {
-	units  []*unit
-	always []*unit
-	pre    *prefilter
-}
-
-func newGroup(us []*unit, automata map[string]*acAutomaton) *group {
-	g := &group{units: us}
-	for _, u := range us {
-		if len(u.reqs) == 0 {
-			g.always = append(g.always, u)
-		}
-	}
-	g.pre = buildPrefilter(us, automata)
-	return g
-}
-
-// newBucket joins groups (nil ones are skipped).
-func newBucket(gs []*group) *bucket {
-	bk := &bucket{}
-	for _, g := range gs {
-		if g == nil {
-			continue
-		}
-		bk.units = append(bk.units, g.units...)
-		bk.always = append(bk.always, g.always...)
-		if g.pre != nil {
-			bk.pres = append(bk.pres, g.pre)
-		}
-	}
-	bk.units = sortUnits(bk.units)
-	bk.always = sortUnits(bk.always)
-	return bk
 }
 
 // sortUnits sorts by load order and removes duplicates in place.
@@ -133,14 +92,21 @@ func sortUnits(us []*unit) []*unit {
 // Matcher matches events against a Ruleset. It holds scratch space reused
 // across events and is not safe for concurrent use: use one per goroutine.
 type Matcher struct {
-	rs    *Ruleset
-	s     *state
-	key   []byte
-	mark  []uint32 // by unit idx: gen when mask was last reset
-	mask  []uint8  // by unit idx: requirements met on the current event
-	gen   uint32
-	cands []*unit
-	hits  []int32
+	rs  *Ruleset
+	s   *state
+	key []byte
+	// lastChan is the raw Channel of the last Windows event and lastCI
+	// its index.
+	lastChan []byte
+	lastCI   *chanIndex
+	mark     []uint32 // by unit idx: gen when mask was last reset
+	mask     []uint8  // by unit idx: requirements met on the current event
+	gen      uint32
+	cands    []*unit
+	hits     []int32
+	rope     []byte // values scanned with the keyword automaton, NUL-joined
+	jobs     []scanJob
+	lanes    [4][]int32 // hits of the values scanned together
 	// exhaustive skips the prefilter (tests compare both ways).
 	exhaustive bool
 }
@@ -165,13 +131,13 @@ func (rs *Ruleset) Match(ev *event.Event, fn func(*Rule)) {
 func (m *Matcher) Match(ev *event.Event, fn func(*Rule)) {
 	rs := m.rs
 	s := m.s
-	s.reset(ev, rs.fieldIDs)
+	s.reset(ev, &rs.fieldTable)
 	bk := m.bucket(ev)
 	if bk == nil || len(bk.units) == 0 {
 		return
 	}
 	cands := bk.units
-	if len(bk.pres) > 0 && !m.exhaustive {
+	if bk.pre != nil && !m.exhaustive {
 		cands = m.candidates(bk)
 	}
 	var last *Rule
@@ -191,11 +157,17 @@ func (m *Matcher) bucket(ev *event.Event) *bucket {
 	rs, s := m.rs, m.s
 	var ci *chanIndex
 	if i := s.first[rs.channelID]; i >= 0 {
-		m.key = append(m.key[:0], "c:"...)
-		m.key = appendLower(m.key, ev.Fields[i].Value)
-		ci = rs.chans[string(m.key)]
-		if ci == nil {
-			ci = rs.anyChan
+		ch := ev.Fields[i].Value
+		if m.lastCI != nil && string(m.lastChan) == ch {
+			ci = m.lastCI // events come in runs of one channel
+		} else {
+			m.key = append(m.key[:0], "c:"...)
+			m.key = appendLower(m.key, ch)
+			ci = rs.chans[string(m.key)]
+			if ci == nil {
+				ci = rs.anyChan
+			}
+			m.lastChan, m.lastCI = append(m.lastChan[:0], ch...), ci
 		}
 	} else {
 		m.key = append(m.key[:0], "f:"...)

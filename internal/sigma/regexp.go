@@ -3,18 +3,22 @@ package sigma
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
 // reNode matches a regular expression against raw values. Before running
 // the expression it checks two cheap necessary conditions derived from its
-// syntax: one of a few literals occurs in the lowered value, and the value
-// holds a long enough run of characters of a class ([a-f0-9]{64}).
+// syntax: one of a few literals occurs in the lowered value (lits, the
+// most selective such set, then the sets in more, required by other parts
+// of a concatenation), and the value holds a long enough run of
+// characters of a class ([a-f0-9]{64}).
 type reNode struct {
 	field fieldID // -1 for keywords: every value
 	re    *regexp.Regexp
 	lits  []string // lowered; nil when no literal is required
+	more  [][]string
 	run   *byteRun
 }
 
@@ -33,8 +37,8 @@ func newReNode(field fieldID, re *regexp.Regexp) *reNode {
 	if err != nil {
 		return n
 	}
-	if lits := reLiterals(tree); len(lits) <= maxGuardLits {
-		n.lits = lits
+	if gs := reGuards(tree); len(gs) > 0 {
+		n.lits, n.more = gs[0], gs[1:]
 	}
 	n.run = reRun(tree)
 	return n
@@ -60,15 +64,13 @@ func (n *reNode) eval(s *state) bool {
 func (n *reNode) matchValue(s *state, i int32) bool {
 	if n.lits != nil {
 		low := s.lower(i)
-		found := false
-		for _, l := range n.lits {
-			if strings.Contains(low, l) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !containsAny(low, n.lits) {
 			return false
+		}
+		for _, ls := range n.more {
+			if !containsAny(low, ls) {
+				return false
+			}
 		}
 	}
 	v := s.ev.Fields[i].Value
@@ -76,6 +78,46 @@ func (n *reNode) matchValue(s *state, i int32) bool {
 		return false
 	}
 	return n.re.MatchString(v)
+}
+
+func containsAny(v string, lits []string) bool {
+	for _, l := range lits {
+		if strings.Contains(v, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// reGuards returns the literal sets of which one literal each occurs in
+// every string the expression matches, at most maxGuardLits literals a
+// set, the most selective first.
+func reGuards(re *syntax.Regexp) [][]string {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	var gs [][]string
+	for _, sub := range subs {
+		l := reLiterals(sub)
+		if l == nil || len(l) > maxGuardLits || slices.ContainsFunc(gs, func(g []string) bool { return slices.Equal(g, l) }) {
+			continue
+		}
+		gs = append(gs, l)
+	}
+	slices.SortStableFunc(gs, func(a, b []string) int {
+		switch {
+		case litsBetter(a, b):
+			return -1
+		case litsBetter(b, a):
+			return 1
+		}
+		return 0
+	})
+	return gs
 }
 
 func (r *byteRun) in(v string) bool {

@@ -23,6 +23,11 @@ func TestRegexpGuards(t *testing.T) {
 		{`[äö]{8}`, nil, 0}, // non-ASCII classes are not checked bytewise
 		{`Ab+C`, []string{"a"}, 0},
 	}
+	// Other parts of a concatenation give further literal sets.
+	n := newReNode(0, regexp.MustCompile(`(?i)(set).*&&\s?set.*(environment|invoke|\$\{?input).*&&.*"`))
+	if !slices.ContainsFunc(n.more, func(ls []string) bool { return slices.Equal(ls, []string{"&&"}) }) {
+		t.Errorf("literal sets %q then %q, want && among the latter", n.lits, n.more)
+	}
 	for _, tc := range tests {
 		n := newReNode(0, regexp.MustCompile(tc.expr))
 		if !slices.Equal(n.lits, tc.lits) {

@@ -29,10 +29,12 @@ type Ruleset struct {
 	rules    []*Rule
 	unmapped []*Rule
 	units    []*unit
+	full     []uint8 // by unit idx: unit.full, read by the prefilter
 	corrs    []*Correlation
 	corrBy   map[ruleRef][]*Correlation // by referenced rule or correlation
 
 	fieldIDs   map[string]fieldID
+	fieldTable fieldTable // fieldIDs for matching
 	fieldNames []string
 	channelID  fieldID
 	eventIDID  fieldID
@@ -67,8 +69,8 @@ type chanIndex struct {
 // can match, in load order.
 type bucket struct {
 	units  []*unit
-	always []*unit      // units without a literal prerequisite
-	pres   []*prefilter // find the others
+	always []*unit    // units without a literal prerequisite
+	pre    *prefilter // finds the others; nil when there are none
 }
 
 // Rules returns the compiled rules in load order.
@@ -356,7 +358,7 @@ func requiredEventIDs(n node, eid fieldID) []int {
 		}
 		return all
 	case *strNode:
-		if n.field != eid {
+		if n.field != eid || n.contains != nil || n.starts != nil || n.ends != nil {
 			return nil
 		}
 		var ids []int

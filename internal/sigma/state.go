@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,6 +26,7 @@ type state struct {
 	lowGen  []uint32
 	gen     uint32
 	buf     []byte
+	touch   byte // keeps the loads of reset
 }
 
 func newState(nfields int) *state {
@@ -36,7 +38,7 @@ func newState(nfields int) *state {
 }
 
 // reset points the state at ev, indexing its fields by id.
-func (s *state) reset(ev *event.Event, ids map[string]fieldID) {
+func (s *state) reset(ev *event.Event, ids *fieldTable) {
 	for _, id := range s.touched {
 		s.first[id] = -1
 	}
@@ -56,11 +58,25 @@ func (s *state) reset(ev *event.Event, ids map[string]fieldID) {
 		clear(s.lowGen)
 		s.gen = 1
 	}
+	// Load the first bytes of every key and value at once, so that their
+	// cache misses overlap rather than come one by one as the fields are
+	// looked up and scanned.
+	var touch byte
+	for i := range ev.Fields {
+		f := &ev.Fields[i]
+		if f.Key != "" {
+			touch ^= f.Key[0]
+		}
+		for j := 0; j < len(f.Value); j += 64 {
+			touch ^= f.Value[j]
+		}
+	}
+	s.touch = touch
 	// Walk backwards so that first ends at the first occurrence and next
 	// links occurrences in order.
 	for i := n - 1; i >= 0; i-- {
 		key := ev.Fields[i].Key
-		id, ok := ids[key]
+		id, ok := ids.lookup(key)
 		if !ok && strings.IndexByte(key, ' ') >= 0 {
 			// Windows EventData names with spaces ("Threat Name", Defender)
 			// are written without them in rules.
@@ -70,7 +86,7 @@ func (s *state) reset(ev *event.Event, ids map[string]fieldID) {
 					s.buf = append(s.buf, key[j])
 				}
 			}
-			id, ok = ids[string(s.buf)]
+			id, ok = ids.lookup(unsafe.String(unsafe.SliceData(s.buf), len(s.buf)))
 		}
 		if !ok {
 			s.ids[i] = -1
@@ -110,7 +126,22 @@ func (s *state) lower(i int32) string {
 // appendLower appends the lower-case form of v: ASCII fast, other
 // characters through unicode.ToLower.
 func appendLower(b []byte, v string) []byte {
-	for i := 0; i < len(v); {
+	i := 0
+	if len(v) >= 8 {
+		// Eight ASCII bytes at a time: add 0x20 to those from A to Z.
+		p := unsafe.Slice(unsafe.StringData(v), len(v))
+		for ; i+8 <= len(p); i += 8 {
+			w := binary.LittleEndian.Uint64(p[i:])
+			if w&0x8080808080808080 != 0 {
+				break
+			}
+			ge := w + 0x3f3f3f3f3f3f3f3f // high bit where byte >= 'A'
+			gt := w + 0x2525252525252525 // high bit where byte > 'Z'
+			w |= (ge &^ gt & 0x8080808080808080) >> 2
+			b = binary.LittleEndian.AppendUint64(b, w)
+		}
+	}
+	for i < len(v) {
 		c := v[i]
 		if c < utf8.RuneSelf {
 			if c >= 'A' && c <= 'Z' {
