@@ -34,7 +34,7 @@ func Actions(ctx context.Context, cfg ActionsConfig, deps Deps, verb string, ids
 	if verb == "list" || verb == "deny" || verb == "confirm" {
 		r.Mode, r.Agents = "monitor", "" // no connector needed
 	}
-	ex, closeEx, err := openExecutor(r, deps)
+	ex, closeEx, err := openExecutor(ctx, r, deps)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func contain(ctx context.Context, cfg RespondConfig, deps Deps, a *Analysis) ([]
 	if cfg.Mode == "plan" {
 		return plans, nil
 	}
-	ex, closeEx, err := openExecutor(cfg, deps)
+	ex, closeEx, err := openExecutor(ctx, cfg, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +143,9 @@ func saveLedger(path string, g *guard.Guard) error {
 }
 
 // openExecutor opens the executor over the state directory with its audit
-// log, and the connectors enforce mode needs.
-func openExecutor(cfg RespondConfig, deps Deps) (*executor.Executor, func(), error) {
+// log, and the connectors enforce mode needs. In enforce mode it first
+// finishes or reconciles what a crash left in flight.
+func openExecutor(ctx context.Context, cfg RespondConfig, deps Deps) (*executor.Executor, func(), error) {
 	if err := os.MkdirAll(cfg.State, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("creating state directory: %w", err)
 	}
@@ -164,6 +165,11 @@ func openExecutor(cfg RespondConfig, deps Deps) (*executor.Executor, func(), err
 	if err != nil {
 		log.Close()
 		return nil, nil, err
+	}
+	if cfg.Mode == "enforce" {
+		if err := ex.Resume(ctx); err != nil && deps.Stderr != nil {
+			fmt.Fprintln(deps.Stderr, "causeway: resuming actions left in flight:", err) // they stay failed and audited
+		}
 	}
 	return ex, func() { log.Close() }, nil
 }
