@@ -10,52 +10,14 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/event"
 	"github.com/causeway-soc/causeway/internal/source"
-	"github.com/causeway-soc/causeway/internal/source/auditd"
-	"github.com/causeway-soc/causeway/internal/source/cloudtrail"
-	"github.com/causeway-soc/causeway/internal/source/entra"
-	"github.com/causeway-soc/causeway/internal/source/evtx"
-	"github.com/causeway-soc/causeway/internal/source/gcpaudit"
-	"github.com/causeway-soc/causeway/internal/source/k8saudit"
-	"github.com/causeway-soc/causeway/internal/source/m365"
-	"github.com/causeway-soc/causeway/internal/source/mde"
-	"github.com/causeway-soc/causeway/internal/source/ocsf"
-	"github.com/causeway-soc/causeway/internal/source/okta"
-	"github.com/causeway-soc/causeway/internal/source/syslog"
-	"github.com/causeway-soc/causeway/internal/source/vpcflow"
-	"github.com/causeway-soc/causeway/internal/source/winevent"
-	"github.com/causeway-soc/causeway/internal/source/winjson"
-	"github.com/causeway-soc/causeway/internal/source/zeek"
+	"github.com/causeway-soc/causeway/internal/source/catalog"
 )
 
-// allFormats is every reader, in the order internal/app tries them (this
-// package cannot import app, which imports it). Syslog stamps without a
-// year are read as 2023.
+// allFormats is every reader, as the commands use them. Syslog stamps
+// without a year are read as 2023.
 func allFormats() []source.Format {
-	p := &event.Principals{}
-	win := &winevent.Normalizer{Principals: p}
-	sc := syslog.Config{Year: 2023, Now: func() time.Time { return time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC) }}
-	records := append([]source.RecordFormat{syslog.Record(p, win, sc)}, winjson.RecordFormats(win)...)
-	records = append(records,
-		cloudtrail.RecordFormat(p),
-		okta.RecordFormat(p),
-		entra.SignInFormat(p),
-		entra.AuditFormat(p),
-		m365.RecordFormat(p),
-		mde.RecordFormat(p),
-		k8saudit.RecordFormat(p),
-		gcpaudit.RecordFormat(p),
-		zeek.RecordFormat(),
-		vpcflow.RecordFormat(),
-		ocsf.RecordFormat(p),
-	)
-	return []source.Format{
-		evtx.Format(win),
-		zeek.Format(),
-		vpcflow.Format(),
-		auditd.Format(p, auditd.Config{}),
-		syslog.Format(p, win, sc),
-		source.JSONFormat(records),
-	}
+	return catalog.Formats(catalog.Config{Principals: &event.Principals{}, Year: 2023,
+		Now: func() time.Time { return time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC) }})
 }
 
 var (
