@@ -266,6 +266,22 @@ func (x *explained) credentialReads() {
 			}
 		}
 	}
+	// Cloud data the attack's keys and sessions read during the attack.
+	since := x.inv.anchors[x.group[0]].at.Add(-habitualWindow).UnixNano()
+	for _, n := range x.memberNodes() {
+		if k := g.Node(n).Entity.Kind; k != event.KindSession && k != event.KindCredential {
+			continue
+		}
+		for _, e := range g.In(n) {
+			ed := g.Edge(e)
+			if strings.HasPrefix(g.Kind(ed.Kind), "read:") && ed.Last >= since && isData(g.Node(ed.From).Entity) {
+				x.edges[e] = true
+				if _, ok := x.members[ed.From]; !ok {
+					x.members[ed.From] = "data"
+				}
+			}
+		}
+	}
 	// Instance credentials used from outside the network: the key is what
 	// the attack took.
 	for _, n := range x.memberNodes() {
@@ -313,9 +329,12 @@ func (x *explained) identityChain(n graph.NodeID, at time.Time) {
 	default:
 		return
 	}
+	attack := x.inv.anchors[x.group[0]].at
 	identity := func(e graph.EdgeID) bool {
 		switch k := g.Kind(g.Edge(e).Kind); k {
-		case "key", "as", "role", "instance", "from":
+		case "from":
+			return x.inv.habitual(g.Edge(e).From, attack) // the owner's usual address is not the attacker's
+		case "key", "as", "role", "instance":
 			return false
 		default:
 			return !strings.HasPrefix(k, "issue:")

@@ -54,6 +54,12 @@ func (inv *investigation) rootCauses(group []int) []candidate {
 	if n == 0 {
 		return nil
 	}
+	var earliest time.Time
+	for _, i := range group {
+		if a := &inv.anchors[i]; a.ok && (earliest.IsZero() || a.at.Before(earliest)) {
+			earliest = a.at
+		}
+	}
 	var list []*candidate
 	for _, c := range cands {
 		p, why := inv.prior(c.node)
@@ -62,6 +68,10 @@ func (inv *investigation) rootCauses(group []int) []candidate {
 		}
 		c.score = float64(c.covers) / float64(n) * p
 		c.reasons = append(c.reasons, why)
+		if inv.habitual(c.node, earliest) {
+			c.score /= 2
+			c.reasons = append(c.reasons, "but the account used it long before the attack")
+		}
 		if inv.isSource(c.node, c.at) {
 			c.score += 0.1
 			c.reasons = append(c.reasons, "nothing unusual led to it")
@@ -161,6 +171,28 @@ func (inv *investigation) hasEdge(n graph.NodeID, in bool, kind string) bool {
 	}
 	for _, e := range list {
 		if g.Kind(g.Edge(e).Kind) == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// habitualWindow is how long before an attack an address must have been
+// in use by an identity to count as its usual one.
+const habitualWindow = time.Hour
+
+// habitual reports an address an identity has used since well before the
+// attack, repeatedly: the owner's office, not the intruder. A stolen key
+// used from both is the intruder's where it is new.
+func (inv *investigation) habitual(n graph.NodeID, attack time.Time) bool {
+	g := inv.g
+	if g.Node(n).Entity.Kind != event.KindEndpoint || attack.IsZero() {
+		return false
+	}
+	before := attack.Add(-habitualWindow).UnixNano()
+	for _, e := range g.Out(n) {
+		ed := g.Edge(e)
+		if g.Kind(ed.Kind) == "from" && ed.First < before && ed.Count >= 3 {
 			return true
 		}
 	}
