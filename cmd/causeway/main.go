@@ -26,6 +26,7 @@ Usage:
   causeway demo [flags]                  read the built-in telemetry of a company under attack
   causeway investigate [flags] PATH...   read logs (files, directories, archives, - for stdin)
   causeway simulate [flags] --out DIR    write a simulated company's telemetry with attack campaigns and their ground truth
+  causeway bench [flags]                 simulate a company and measure every stage: events/s, latency, memory
   causeway eval [flags] SCENARIO...      investigate scenarios and score the incidents against their ground truth
   causeway rules lint [flags] DIR...     check Sigma rule files: what does not load, and why
   causeway rules test [flags] DIR...     run rules against the samples and regression data beside them
@@ -87,6 +88,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&cfg.Output, "output", "text", "summary format: text or json")
 		if _, err = parse(fs, rest); err == nil {
 			err = app.Simulate(ctx, cfg, deps)
+		}
+	case "bench":
+		fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		cfg := app.BenchConfig{}
+		fs.Uint64Var(&cfg.Seed, "seed", 1, "simulation seed")
+		fs.DurationVar(&cfg.Duration, "duration", 24*time.Hour, "simulated period")
+		fs.Float64Var(&cfg.Rate, "rate", 1, "scale of the simulated background (1: about 40,000 events a working day)")
+		fs.StringVar(&cfg.Output, "output", "text", "output format: text or json")
+		fs.StringVar(&cfg.Dir, "dir", "", "simulate into this directory and keep it (default: a temporary one)")
+		fs.Func("rules", "also detect with the Sigma rules under this directory (repeatable)", func(v string) error {
+			cfg.Rules = append(cfg.Rules, v)
+			return nil
+		})
+		if _, err = parse(fs, rest); err == nil {
+			err = app.Bench(ctx, cfg, deps)
 		}
 	case "eval":
 		fs, cfg := commonFlags("eval", stderr)
