@@ -23,6 +23,7 @@ type explained struct {
 	members  map[graph.NodeID]string // node -> role
 	edges    map[graph.EdgeID]bool   // edges of the incident graph
 	path     []graph.EdgeID          // root cause -> earliest finding
+	paths    [][]graph.EdgeID        // root cause -> each finding it reaches, causal order
 	findings map[graph.NodeID]int    // findings per anchor node
 }
 
@@ -131,6 +132,7 @@ func (x *explained) collect() {
 			if j, ok := a.backI[x.roots[0].node]; ok {
 				p := graph.Path(a.back, j)
 				addPath(p)
+				x.paths = append(x.paths, reversed(p))
 				if len(x.path) == 0 || len(p) > 0 && g.Edge(p[len(p)-1]).First < g.Edge(x.path[0]).First {
 					x.path = reversed(p)
 				}
@@ -420,38 +422,38 @@ func (x *explained) subject(n graph.NodeID, at time.Time) incident.Subject {
 }
 
 // firstCompromised is the first host or account the attack took hold of:
-// going from the root cause along the path to the first finding, the host
-// of the first process or file, the owner of the first session or key, or
-// the first account.
+// on each path from the root cause to a finding, the host of the first
+// process or file, the owner of the first session or key, or the first
+// account; of those, the one taken earliest.
 func (x *explained) firstCompromised() *incident.Subject {
 	g := x.inv.g
-	type step struct {
-		n  graph.NodeID
-		at int64
-		ev []event.ID
+	var best *incident.Subject
+	consider := func(n graph.NodeID, at int64, ev []event.ID) bool {
+		h := x.owner(n)
+		if h.ID == "" {
+			return false
+		}
+		if t := time.Unix(0, at).UTC(); best == nil || t.Before(best.Time) {
+			best = &incident.Subject{Entity: h, Time: t, Evidence: ev[:min(len(ev), 3)]}
+		}
+		return true
 	}
-	var steps []step
-	for _, e := range x.path {
-		ed := g.Edge(e)
-		ev := g.Evidence(e)
-		steps = append(steps, step{ed.From, ed.First, ev}, step{ed.To, ed.First, ev})
-	}
-	if len(steps) == 0 {
-		for _, i := range x.group {
-			if a := &x.inv.anchors[i]; a.ok {
-				steps = append(steps, step{a.node, a.at.UnixNano(), a.f.Events})
+	for _, p := range x.paths {
+		for _, e := range p {
+			ed := g.Edge(e)
+			if consider(ed.From, ed.First, g.Evidence(e)) || consider(ed.To, ed.First, g.Evidence(e)) {
 				break
 			}
 		}
 	}
-	for _, st := range steps {
-		h := x.owner(st.n)
-		if h.ID == "" {
-			continue
+	if best == nil {
+		for _, i := range x.group {
+			if a := &x.inv.anchors[i]; a.ok && consider(a.node, a.at.UnixNano(), a.f.Events) {
+				break
+			}
 		}
-		return &incident.Subject{Entity: h, Time: time.Unix(0, st.at).UTC(), Evidence: st.ev[:min(len(st.ev), 3)]}
 	}
-	return nil
+	return best
 }
 
 // owner is the host or account a node belongs to, or nothing for remote
