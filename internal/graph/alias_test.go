@@ -177,7 +177,7 @@ func TestEdgesOfBeforeFreezeChangesNothing(t *testing.T) {
 			g.EdgesOf(sec)
 		}
 		g.Freeze()
-		return g.Edge(findEdge(t, g, b, pidNode, "same")).Count, g.Node(node(t, g, b)).Events
+		return g.Edge(findEdge(t, g, b, pidNode, "same")).Count, g.Node(node(t, g, b)).Seen
 	}
 	c1, n1 := sameCount(false)
 	c2, n2 := sameCount(true)

@@ -48,7 +48,10 @@ type EdgeID uint32
 type Node struct {
 	Entity      event.Entity
 	First, Last int64 // unix nanoseconds of the first and last event naming it
-	Events      uint32
+	// Seen counts the edge ends recorded at the node: how often events
+	// related it to something (an event with three edges at a node counts
+	// three).
+	Seen uint32
 }
 
 // Edge is a causal relation: From led to To. Both marks exchanges that go
@@ -154,7 +157,7 @@ func (g *Graph) node(e event.Entity, t int64) NodeID {
 		g.in = append(g.in, nil)
 	}
 	nd := &g.nodes[n]
-	nd.Events++
+	nd.Seen++
 	if t < nd.First {
 		nd.First = t
 	}
