@@ -80,13 +80,11 @@ func (c *Connector) blockCapture(_ context.Context, a *action.Action) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer release()
 	st, err := readBlock(conn)
 	if err != nil {
 		return nil, err
@@ -104,13 +102,11 @@ func (c *Connector) blockApply(_ context.Context, a *action.Action) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer release()
 	st, err := readBlock(conn)
 	if err != nil {
 		return err
@@ -140,13 +136,11 @@ func (c *Connector) blockVerify(_ context.Context, a *action.Action) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer release()
 	st, err := readBlock(conn)
 	if err != nil {
 		return err
@@ -177,13 +171,11 @@ func (c *Connector) blockUndo(_ context.Context, a *action.Action, captured []by
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer release()
 	st, err := readBlock(conn)
 	if err != nil || st.table == nil {
 		return err

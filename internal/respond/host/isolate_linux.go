@@ -63,13 +63,11 @@ func (c *Connector) isolateCapture(_ context.Context, a *action.Action) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer release()
 	t, err := findTable(conn, isolateTable)
 	if err != nil {
 		return nil, err
@@ -88,13 +86,11 @@ func (c *Connector) isolateApply(_ context.Context, a *action.Action) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer release()
 	old, err := findTable(conn, isolateTable)
 	if err != nil {
 		return err
@@ -125,13 +121,11 @@ func (c *Connector) isolateVerify(_ context.Context, a *action.Action) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer release()
 	t, err := findTable(conn, isolateTable)
 	if err != nil {
 		return err
@@ -169,13 +163,11 @@ func (c *Connector) isolateUndo(_ context.Context, _ *action.Action, captured []
 	if len(captured) == 0 {
 		return errNoCapture
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	conn, done, err := c.nft()
+	conn, release, err := c.open()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer release()
 	t, err := findTable(conn, isolateTable)
 	if err != nil || t == nil {
 		return err

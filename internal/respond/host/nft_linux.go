@@ -45,6 +45,19 @@ func (c *Connector) nft() (*nftables.Conn, func(), error) {
 	return conn, func() { f.Close() }, nil
 }
 
+// open takes the connector's lock and a connection to the ruleset, so
+// that one action's read-modify-write of a table is not interleaved with
+// another's; release gives both back.
+func (c *Connector) open() (*nftables.Conn, func(), error) {
+	c.mu.Lock()
+	conn, done, err := c.nft()
+	if err != nil {
+		c.mu.Unlock()
+		return nil, nil, err
+	}
+	return conn, func() { done(); c.mu.Unlock() }, nil
+}
+
 // findTable returns Causeway's table of that name, or nil.
 func findTable(conn *nftables.Conn, name string) (*nftables.Table, error) {
 	tables, err := conn.ListTablesOfFamily(nftables.TableFamilyINet)
