@@ -11,18 +11,28 @@ import (
 	"github.com/causeway-soc/causeway/internal/respond"
 )
 
+// lockFor finds an action a person acts on and locks it; the caller
+// unlocks. verb names the act in errors ("approving").
+func (e *Executor) lockFor(verb string, id event.ID, user string) (*entry, error) {
+	if user == "" {
+		return nil, fmt.Errorf("%s action %s: no user", verb, id)
+	}
+	en, err := e.entry(id)
+	if err != nil {
+		return nil, err
+	}
+	en.mu.Lock()
+	return en, nil
+}
+
 // Approve lets a pending action run, on behalf of user, and carries it to
 // verified. Only pending actions can be approved, and not in monitor mode
 // (there are none: monitor mode ends every action in shadow).
 func (e *Executor) Approve(ctx context.Context, id event.ID, user string) (action.Action, error) {
-	if user == "" {
-		return action.Action{}, fmt.Errorf("approving action %s: no user", id)
-	}
-	en, err := e.entry(id)
+	en, err := e.lockFor("approving", id, user)
 	if err != nil {
 		return action.Action{}, err
 	}
-	en.mu.Lock()
 	defer en.mu.Unlock()
 	a := &en.rec.Action
 	if a.State != action.Pending {
@@ -42,14 +52,10 @@ func (e *Executor) Approve(ctx context.Context, id event.ID, user string) (actio
 
 // Reject refuses a pending action on behalf of user: it ends denied.
 func (e *Executor) Reject(id event.ID, user, why string) (action.Action, error) {
-	if user == "" {
-		return action.Action{}, fmt.Errorf("rejecting action %s: no user", id)
-	}
-	en, err := e.entry(id)
+	en, err := e.lockFor("rejecting", id, user)
 	if err != nil {
 		return action.Action{}, err
 	}
-	en.mu.Lock()
 	defer en.mu.Unlock()
 	a := &en.rec.Action
 	if a.State != action.Pending {
@@ -63,14 +69,10 @@ func (e *Executor) Reject(id event.ID, user, why string) (action.Action, error) 
 // Confirm keeps an applied action on behalf of user: its TTL no longer
 // undoes it.
 func (e *Executor) Confirm(id event.ID, user string) (action.Action, error) {
-	if user == "" {
-		return action.Action{}, fmt.Errorf("confirming action %s: no user", id)
-	}
-	en, err := e.entry(id)
+	en, err := e.lockFor("confirming", id, user)
 	if err != nil {
 		return action.Action{}, err
 	}
-	en.mu.Lock()
 	defer en.mu.Unlock()
 	a := &en.rec.Action
 	if a.State != action.Applied && a.State != action.Verified {
@@ -90,14 +92,10 @@ func (e *Executor) Confirm(id event.ID, user string) (action.Action, error) {
 // a partial effect. When the connector fails the action keeps its state
 // and the error, so that Undo (or the next Tick) can try again.
 func (e *Executor) Undo(ctx context.Context, id event.ID, user string) (action.Action, error) {
-	if user == "" {
-		return action.Action{}, fmt.Errorf("undoing action %s: no user", id)
-	}
-	en, err := e.entry(id)
+	en, err := e.lockFor("undoing", id, user)
 	if err != nil {
 		return action.Action{}, err
 	}
-	en.mu.Lock()
 	defer en.mu.Unlock()
 	a := &en.rec.Action
 	switch {
