@@ -90,14 +90,14 @@ func Bench(ctx context.Context, cfg BenchConfig, deps Deps) error {
 	var events []*event.Event
 	start = time.Now()
 	w := source.NewWalker(source.Config{}, Formats(ReadConfig{Principals: &event.Principals{}, Now: deps.Now}))
-	sink := &collectEvents{}
+	sink := &sampleSink{}
 	if err := w.Read(ctx, []string{dir}, sink); err != nil {
 		return err
 	}
 	events = sink.events
 	note := "walk, decompress, sniff, decode, normalize"
-	if sink.errors > 0 {
-		note += fmt.Sprintf("; %d read errors", sink.errors)
+	if len(sink.errs) > 0 {
+		note += fmt.Sprintf("; %d read errors", len(sink.errs))
 	}
 	rep.Stages = append(rep.Stages, stage("read", int64(len(events)), time.Since(start), nil, note))
 
@@ -211,12 +211,3 @@ func peakRSSMiB() float64 {
 	}
 	return 0
 }
-
-// collectEvents keeps what a walk reads.
-type collectEvents struct {
-	events []*event.Event
-	errors int
-}
-
-func (c *collectEvents) Event(ev *event.Event) { c.events = append(c.events, ev) }
-func (c *collectEvents) Error(error)           { c.errors++ }

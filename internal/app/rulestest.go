@@ -209,6 +209,7 @@ func readSample(ctx context.Context, cfg Config, deps Deps, path string) ([]*eve
 	return sink.events, sink.errs, err
 }
 
+// sampleSink keeps what a walk reads, events and errors.
 type sampleSink struct {
 	events []*event.Event
 	errs   []error
