@@ -25,7 +25,7 @@ func (a *winSystem) step(s *sim, now time.Time) (time.Time, bool) {
 		s.dnsQuery(w, now, w.svchostNet, site.name, site.addr)
 		s.connect(w, now.Add(15*time.Millisecond), w.svchostNet, flow{dst: site.addr, dstPort: site.port, service: site.service,
 			bytesOut: 900 + a.rng.Int64N(3000), bytesIn: 2000 + a.rng.Int64N(80000), dur: jitter(a.rng, 200*time.Millisecond, 5*time.Second)})
-	case r < 0.97:
+	case r < 0.995:
 		a.task(s, now)
 	default:
 		a.installUpdate(s, now)
@@ -50,13 +50,17 @@ func (a *winSystem) task(s *sim, now time.Time) {
 		bytesOut: 1500 + a.rng.Int64N(4000), bytesIn: 10000 + a.rng.Int64N(2000000), dur: jitter(a.rng, time.Second, 20*time.Second)})
 }
 
+// updaterImage is the browser updater's new version, which installs itself
+// as a service.
+const updaterImage = `C:\Program Files (x86)\Google\GoogleUpdater\127.0.6485.0\updater.exe`
+
 // installUpdate is a browser updater installing its service: a service
 // installation (4697) that is routine.
 func (a *winSystem) installUpdate(s *sim, now time.Time) {
 	w := a.w
 	up := s.spawn(w, now, w.svchost, `C:\Program Files (x86)\Google\Update\GoogleUpdate.exe`, `"C:\Program Files (x86)\Google\Update\GoogleUpdate.exe" /svc`)
-	msi := s.spawn(w, now.Add(2*time.Second), up, `C:\Windows\System32\msiexec.exe`, `C:\Windows\system32\msiexec.exe /V`)
-	s.serviceInstalled(w, now.Add(9*time.Second), w.machine, 0x3e7, msi, "GoogleUpdaterService127.0.6485.0",
+	inst := s.spawn(w, now.Add(2*time.Second), up, updaterImage, `"`+updaterImage+`" --system --install --enable-logging`)
+	s.serviceInstalled(w, now.Add(9*time.Second), w.machine, 0x3e7, inst, "GoogleUpdaterService127.0.6485.0",
 		`"C:\Program Files (x86)\Google\GoogleUpdater\127.0.6485.0\updater.exe" --system --windows-service --service=update`, "LocalSystem")
 }
 
