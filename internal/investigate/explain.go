@@ -12,9 +12,6 @@ import (
 	"github.com/causeway-soc/causeway/internal/model/incident"
 )
 
-// levels ranks finding levels.
-var levels = map[string]int{"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
-
 // explained is what explain gathers about one group before rendering.
 type explained struct {
 	inv      *investigation
@@ -35,11 +32,11 @@ func (inv *investigation) explain(group []int) (incident.Incident, bool) {
 	for _, i := range group {
 		f := inv.anchors[i].f
 		inc.Findings = append(inc.Findings, f)
-		if l := levels[f.Rule.Level]; l > top {
+		if l := finding.LevelRank(f.Rule.Level); l > top {
 			top, inc.Severity = l, f.Rule.Level
 		}
 	}
-	if top < levels[inv.cfg.MinLevel] {
+	if top < finding.LevelRank(inv.cfg.MinLevel) {
 		return inc, false
 	}
 	sort.SliceStable(inc.Findings, func(i, j int) bool { return inc.Findings[i].Time.Before(inc.Findings[j].Time) })

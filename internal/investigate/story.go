@@ -48,6 +48,9 @@ func (x *explained) story(inc *incident.Incident) []incident.Sentence {
 	}
 	for _, t := range inc.Impact.Transfers {
 		add(x.cite(t.Events, []event.Entity{t.From, t.To}, func(n []string) string {
+			if t.Bytes == 0 { // the source logs the connection, not its volume
+				return fmt.Sprintf("%s sent data to %s (volume not logged).", n[0], n[1])
+			}
 			return fmt.Sprintf("%s sent %s to %s.", n[0], bytesText(t.Bytes), n[1])
 		}))
 	}
@@ -333,7 +336,7 @@ func (x *explained) timeline(fs []finding.Finding) []incident.Step {
 func title(inc *incident.Incident) string {
 	best := inc.Findings[0]
 	for _, f := range inc.Findings {
-		if levels[f.Rule.Level] > levels[best.Rule.Level] {
+		if finding.LevelRank(f.Rule.Level) > finding.LevelRank(best.Rule.Level) {
 			best = f
 		}
 	}

@@ -44,16 +44,6 @@ func (d *Detections) Add(f finding.Finding) {
 	rc.Count++
 }
 
-// levels orders rule levels, most severe first.
-var levels = map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3, "informational": 4}
-
-func levelRank(l string) int {
-	if r, ok := levels[l]; ok {
-		return r
-	}
-	return len(levels)
-}
-
 // Finish sorts the tally: most severe level first, then most frequent.
 func (d *Detections) Finish() {
 	d.ByRule = d.ByRule[:0]
@@ -62,8 +52,8 @@ func (d *Detections) Finish() {
 	}
 	sort.Slice(d.ByRule, func(i, j int) bool {
 		a, b := d.ByRule[i], d.ByRule[j]
-		if la, lb := levelRank(a.Level), levelRank(b.Level); la != lb {
-			return la < lb
+		if la, lb := finding.LevelRank(a.Level), finding.LevelRank(b.Level); la != lb {
+			return la > lb
 		}
 		if a.Count != b.Count {
 			return a.Count > b.Count

@@ -132,7 +132,7 @@ func htmlImpact(inc *incident.Incident) []impactItem {
 		out = append(out, impactItem{"data read", displayName(d.Entity) + " by " + displayName(d.By), detail + " from " + clock(d.First), d.Events})
 	}
 	for _, t := range inc.Impact.Transfers {
-		out = append(out, impactItem{"sent out", displayName(t.From) + " → " + displayName(t.To), byteSize(t.Bytes) + " from " + clock(t.First), t.Events})
+		out = append(out, impactItem{"sent out", displayName(t.From) + " → " + displayName(t.To), transferSize(t) + " from " + clock(t.First), t.Events})
 	}
 	for _, h := range inc.Impact.Hosts {
 		out = append(out, impactItem{"host reached", displayName(h.Entity), "from " + clock(h.Time), h.Evidence})

@@ -137,7 +137,7 @@ func impactRows(inc *incident.Incident) []impactRow {
 	}
 	for _, t := range inc.Impact.Transfers {
 		rows = append(rows, impactRow{"sent out", fmt.Sprintf("%s → %s", mdCode(displayName(t.From)), mdCode(displayName(t.To))),
-			byteSize(t.Bytes) + " from " + clock(t.First), t.Events})
+			transferSize(t) + " from " + clock(t.First), t.Events})
 	}
 	for _, h := range inc.Impact.Hosts {
 		rows = append(rows, impactRow{"host reached", mdCode(displayName(h.Entity)), "from " + clock(h.Time), h.Evidence})

@@ -94,7 +94,7 @@ func impactLines(inc *incident.Incident) []string {
 		out = append(out, fmt.Sprintf("read %s by %s (%s)", entityText(d.Entity), entityText(d.By), volume(d)))
 	}
 	for _, t := range inc.Impact.Transfers {
-		out = append(out, fmt.Sprintf("sent %s from %s to %s", byteSize(t.Bytes), entityText(t.From), entityText(t.To)))
+		out = append(out, fmt.Sprintf("sent %s from %s to %s", transferSize(t), entityText(t.From), entityText(t.To)))
 	}
 	var reach []string
 	if names := subjectNames(inc.Impact.Hosts); names != "" {
@@ -210,4 +210,13 @@ func duration(d time.Duration) string {
 		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	}
 	return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+}
+
+// transferSize is a transfer's volume, or says that its source logged the
+// connection without one.
+func transferSize(t incident.Transfer) string {
+	if t.Bytes == 0 {
+		return "data (volume not logged)"
+	}
+	return byteSize(t.Bytes)
 }

@@ -35,6 +35,25 @@ type Rule struct {
 	Tactics    []string `json:"tactics,omitempty"`
 }
 
+// LevelRank orders rule levels: 1 for informational up to 5 for
+// critical, 0 for an unknown or missing level. Incidents take the level
+// of their most severe finding.
+func LevelRank(level string) int {
+	switch level {
+	case "informational":
+		return 1
+	case "low":
+		return 2
+	case "medium":
+		return 3
+	case "high":
+		return 4
+	case "critical":
+		return 5
+	}
+	return 0
+}
+
 // New returns the finding of rule on evs, with its stable id.
 func New(rule Rule, evs ...*event.Event) Finding {
 	f := Finding{Rule: rule}
