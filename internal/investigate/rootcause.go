@@ -2,6 +2,7 @@ package investigate
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -88,14 +89,32 @@ func (inv *investigation) rootCauses(group []int) []candidate {
 		return inv.g.Node(list[i].node).Entity.ID < inv.g.Node(list[j].node).Entity.ID
 	})
 	// Earliness breaks near-ties: of candidates within 10% of the best,
-	// the one that acted first comes first.
+	// the one that acted first comes first, then the one that first
+	// influenced anything (the payload before the server it then called).
 	if len(list) > 1 {
 		best := list[0].score
 		k := 0
 		for k < len(list) && list[k].score >= 0.9*best {
 			k++
 		}
-		sort.SliceStable(list[:k], func(i, j int) bool { return list[i].at.Before(list[j].at) })
+		sort.SliceStable(list[:k], func(i, j int) bool {
+			if !list[i].at.Equal(list[j].at) {
+				return list[i].at.Before(list[j].at)
+			}
+			return inv.firstInfluence(list[i].node) < inv.firstInfluence(list[j].node)
+		})
+		// The scores follow the order, so that confidences read in rank.
+		scores := make([]float64, k)
+		for i := range scores {
+			scores[i] = list[i].score
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(scores)))
+		for i := range scores {
+			if list[i].score < scores[i] {
+				list[i].reasons = append(list[i].reasons, "acted before the others nearly as likely")
+			}
+			list[i].score = scores[i]
+		}
 	}
 	if len(list) > 5 {
 		list = list[:5]
@@ -130,6 +149,9 @@ func (inv *investigation) prior(n graph.NodeID) (float64, string) {
 			return 0.95, "a file downloaded from the network"
 		}
 		if inv.written(n) {
+			if inv.hasEdge(n, false, "exec") && inv.broughtIn(n) {
+				return 0.95, "a file a networked program saved and that then ran"
+			}
 			if inv.hasEdge(n, false, "exec") {
 				return 0.9, "a file written and then executed"
 			}
@@ -218,6 +240,48 @@ func (inv *investigation) written(n graph.NodeID) bool {
 		switch g.Kind(g.Edge(e).Kind) {
 		case "create", "write", "stream", "rename", "download":
 			return true
+		}
+	}
+	return false
+}
+
+// firstInfluence is when n first acted on anything: the earliest start of
+// its outgoing edges, in Unix nanoseconds.
+func (inv *investigation) firstInfluence(n graph.NodeID) int64 {
+	first := int64(math.MaxInt64)
+	for _, e := range inv.g.Out(n) {
+		first = min(first, inv.g.Edge(e).First)
+	}
+	return first
+}
+
+// broughtIn reports whether a process that exchanged data with a host
+// outside the network wrote file n: a mail client saving an attachment, a
+// browser or a chat client saving what it received, a payload fetching a
+// second stage.
+func (inv *investigation) broughtIn(n graph.NodeID) bool {
+	g := inv.g
+	for _, e := range g.In(n) {
+		switch g.Kind(g.Edge(e).Kind) {
+		case "create", "write":
+		default:
+			continue
+		}
+		w := g.Edge(e).From
+		if g.Node(w).Entity.Kind != event.KindProcess {
+			continue
+		}
+		for _, list := range [][]graph.EdgeID{g.Out(w), g.In(w)} {
+			for _, f := range list {
+				ed := g.Edge(f)
+				peer := ed.To
+				if peer == w {
+					peer = ed.From
+				}
+				if pe := g.Node(peer).Entity; pe.Kind == event.KindEndpoint && graph.IsExternal(pe) && !infrastructure(pe) {
+					return true
+				}
+			}
 		}
 	}
 	return false
