@@ -23,7 +23,7 @@ var version = "dev"
 const usage = `Causeway: autonomous SOC engine.
 
 Usage:
-  causeway demo [flags]                  read the built-in telemetry of a company under attack
+  causeway demo [flags]                  simulate a company under attack, investigate it, plan containment, write the report
   causeway investigate [flags] PATH...   read logs (files, directories, archives, - for stdin)
   causeway simulate [flags] --out DIR    write a simulated company's telemetry with attack campaigns and their ground truth
   causeway bench [flags]                 simulate a company and measure every stage: events/s, latency, memory
@@ -72,8 +72,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	case "demo":
 		fs, cfg := commonFlags("demo", stderr)
+		dcfg := app.DemoConfig{}
+		fs.Uint64Var(&dcfg.Seed, "seed", 1, "simulation seed: the same seed plays the same day")
+		fs.StringVar(&dcfg.Campaign, "campaign", app.DemoCampaign, "the attack campaign to play (see causeway simulate)")
+		fs.StringVar(&dcfg.Data, "data", "", "keep the simulated telemetry and ground truth in this directory (default: a temporary one, removed)")
+		fs.Lookup("report").DefValue = app.DefaultDemoReport
+		cfg.Report = app.DefaultDemoReport
+		fs.Lookup("respond").DefValue = "plan"
+		cfg.Respond.Mode = "plan"
 		if _, err = parse(fs, rest); err == nil {
-			err = app.Demo(ctx, *cfg, deps)
+			dcfg.Config = *cfg
+			err = app.Demo(ctx, dcfg, deps)
 		}
 	case "simulate":
 		fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
@@ -167,6 +176,7 @@ func actionsCmd(ctx context.Context, deps app.Deps, args []string) error {
 	fs.SetOutput(deps.Stderr)
 	cfg := app.ActionsConfig{}
 	fs.StringVar(&cfg.Respond.State, "state", "", "the response's state directory (as given to investigate --state)")
+	fs.StringVar(&cfg.Respond.MinSeverity, "respond-severity", "medium", "the least severe incident to plan containment for: informational, low, medium, high or critical")
 	fs.StringVar(&cfg.Respond.Agents, "agents", "", "host agents file, for approving or undoing host actions")
 	fs.StringVar(&cfg.User, "user", "", "who approves, denies or undoes (recorded in the audit log)")
 	fs.StringVar(&cfg.Why, "why", "", "why an action is denied")
@@ -235,6 +245,7 @@ func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.Respond.Policy, "policy", "", "response policy file (default: the built-in policy)")
 	fs.StringVar(&cfg.Respond.Inventory, "inventory", "", "asset inventory file: criticality, owners, protected assets, crown jewels")
 	fs.StringVar(&cfg.Respond.State, "state", "", "directory for the response's actions, audit log and counters (monitor, enforce)")
+	fs.StringVar(&cfg.Respond.MinSeverity, "respond-severity", "medium", "the least severe incident to plan containment for: informational, low, medium, high or critical")
 	fs.StringVar(&cfg.Respond.Agents, "agents", "", "file naming the host agents, host -> {url, key_file} (enforce)")
 	fs.StringVar(&cfg.Report, "report", "", "write incident reports (index.html, one page per incident, incidents.md, incidents.json) into this directory")
 	fs.StringVar(&cfg.Events, "events", "", "also write the normalized events to this file as JSON lines (- for standard output)")

@@ -48,11 +48,15 @@ func TestUsageErrors(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"demo", "--progress", "never"}, &out, &errb); code != 0 {
+	report := t.TempDir()
+	if code := run(context.Background(), []string{"demo", "--progress", "never", "--report", report}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if !strings.Contains(out.String(), "events") || strings.Contains(out.String(), "Errors (") {
 		t.Errorf("demo output:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(report, "index.html")); err != nil {
+		t.Errorf("demo wrote no report: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/causeway-soc/causeway/internal/model/action"
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/model/finding"
 	"github.com/causeway-soc/causeway/internal/model/incident"
 	"github.com/causeway-soc/causeway/internal/respond/audit"
 	"github.com/causeway-soc/causeway/internal/respond/executor"
@@ -28,6 +30,9 @@ type RespondConfig struct {
 	Inventory string // asset inventory file; "" treats every asset alike
 	State     string // directory for action records, the audit log and the guard's counters
 	Agents    string // file naming the host agents (enforce)
+	// MinSeverity is the least severe incident that gets a containment
+	// plan; "" is medium. Low and informational incidents are for triage.
+	MinSeverity string
 }
 
 // untrustedFormats are sources anyone on the network can forge.
@@ -51,8 +56,15 @@ func contain(ctx context.Context, cfg RespondConfig, deps Deps, a *Analysis) ([]
 		ev := a.Lookup(id)
 		return ev != nil && !untrustedFormats[ev.Source.Format]
 	}}
+	floor := cmp.Or(cfg.MinSeverity, "medium")
+	if finding.LevelRank(floor) == 0 {
+		return nil, fmt.Errorf("unknown severity %q: want informational, low, medium, high or critical", floor)
+	}
 	var plans []action.Plan
 	for _, inc := range a.Incidents() {
+		if finding.LevelRank(inc.Severity) < finding.LevelRank(floor) {
+			continue
+		}
 		p := plan.Plan(inc, inv, pcfg)
 		for i := range p.Actions {
 			act := &p.Actions[i]

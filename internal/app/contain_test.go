@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/causeway-soc/causeway/internal/eval"
 )
 
 // TestDemoResponse plans the demo's containment, records it in monitor
@@ -16,7 +18,8 @@ func TestDemoResponse(t *testing.T) {
 	state := t.TempDir()
 	var out bytes.Buffer
 	deps := Deps{Stdout: &out, Stderr: &out, Now: time.Now}
-	cfg := Config{Output: "json", Progress: "never", Respond: RespondConfig{Mode: "monitor", State: state}}
+	data := filepath.Join(t.TempDir(), "range")
+	cfg := DemoConfig{Config: Config{Output: "json", Progress: "never", Respond: RespondConfig{Mode: "monitor", State: state}}, Seed: 1, Data: data}
 	if err := Demo(context.Background(), cfg, deps); err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +41,12 @@ func TestDemoResponse(t *testing.T) {
 			t.Errorf("%s %s: decision %q state %q, want a decision and shadow in monitor mode", a.Kind, a.Target.ID, a.Decision, a.State)
 		}
 	}
-	for _, want := range []string{"host.isolate host:ws-alice", "aws.deactivate_key credential:AKIADEMOALICE0000001"} {
-		if !kinds[want] {
-			t.Errorf("plan lacks %s: %v", want, kinds)
-		}
+	truth, err := eval.Load(filepath.Join(data, DemoCampaign+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "host.isolate " + truth.Truth.FirstCompromised; !kinds[want] {
+		t.Errorf("plan lacks %s: %v", want, kinds)
 	}
 	out.Reset()
 	if err := AuditVerify(deps, filepath.Join(state, "audit.jsonl"), "", "text"); err != nil {
