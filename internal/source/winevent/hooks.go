@@ -179,6 +179,13 @@ func objectAccess(c *ctx) {
 	}
 }
 
+// directoryObject names the directory object a 4662 event read: its GUID,
+// written "%{9736f74f-...}", as ds:<guid>.
+func directoryObject(c *ctx) {
+	guid := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(c.get("ObjectName"), "%"), "{"), "}")
+	c.ev.AddRef(event.RoleTarget, c.resource("ds:", guid))
+}
+
 // groupMember: the group is TargetDomainName\TargetUserName; the member is
 // MemberName, an LDAP DN for domain groups ("CN=alice,...,DC=corp,DC=com").
 func groupMember(c *ctx) {

@@ -193,6 +193,22 @@ func TestSecurityProcessStart(t *testing.T) {
 	}
 }
 
+// TestDirectoryAccess checks that a directory object read (4662) belongs
+// to the logon session that read it, so the read joins the network logon
+// it came through.
+func TestDirectoryAccess(t *testing.T) {
+	ev := (&Normalizer{}).Event(&Record{Channel: "Security", Computer: "DC01", RecordID: 9, EventID: 4662, Data: []event.Field{
+		{Key: "SubjectUserName", Value: "wardog"}, {Key: "SubjectDomainName", Value: "CORP"}, {Key: "SubjectLogonId", Value: "0x8f0f2cd7"},
+		{Key: "ObjectName", Value: "%{9736F74F-FD37-4B02-80E8-8120A72AD6C2}"}, {Key: "AccessMask", Value: "0x10"},
+	}}, event.Source{})
+	if s, _ := ev.Ref(event.RoleSession); s.ID != "session:host:dc01/0x8f0f2cd7" {
+		t.Errorf("session %q", s.ID)
+	}
+	if o, _ := ev.Ref(event.RoleTarget); o.ID != "resource:host:dc01/ds:9736f74f-fd37-4b02-80e8-8120a72ad6c2" {
+		t.Errorf("object %q", o.ID)
+	}
+}
+
 // TestLinuxSysmon checks that Sysmon for Linux gets the Sysmon schema's
 // classes and entities, with case-sensitive Unix paths.
 func TestLinuxSysmon(t *testing.T) {

@@ -155,6 +155,10 @@ var specs = map[specKey]*spec{
 	// Security: object access.
 	{logSecurity, 4656}: {class: event.ClassOther, action: "open", refs: with(subject, refRule{event.RoleImage, refFile, "ProcessName", ""}), hook: objectAccess},
 	{logSecurity, 4663}: {class: event.ClassOther, action: "access", refs: with(subject, refRule{event.RoleImage, refFile, "ProcessName", ""}), hook: objectAccess},
+	// Directory service objects: read (4662, with the object's GUID) and
+	// modified (5136, with its distinguished name) by a logon session.
+	{logSecurity, 4662}: {class: event.ClassOther, action: "directory_access", refs: subject, hook: directoryObject},
+	{logSecurity, 5136}: {class: event.ClassOther, action: "directory_change", refs: with(subject, refRule{event.RoleTarget, refResource, "ds:", "ObjectDN"})},
 	{logSecurity, 4657}: {class: event.ClassRegistry, action: "set", refs: with(subject,
 		refRule{event.RoleImage, refFile, "ProcessName", ""}, refRule{event.RoleTarget, refRegistry, "ObjectName", ""})},
 
