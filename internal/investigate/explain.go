@@ -556,7 +556,7 @@ func techniques(fs []finding.Finding) ([]incident.Technique, []string) {
 		for _, t := range f.Rule.Tactics {
 			tactics[t] = true
 		}
-		for _, id := range f.Rule.Techniques {
+		for _, id := range specific(f.Rule.Techniques) {
 			t := byID[id]
 			if t == nil {
 				t = &incident.Technique{ID: id, First: f.Time}
@@ -585,6 +585,33 @@ func techniques(fs []finding.Finding) ([]incident.Technique, []string) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
 	return out, killChain(tactics)
+}
+
+// specific is what a rule's technique tags claim about one match: a rule
+// tagged with several sub-techniques of one technique (T1003.002, .003,
+// .004) cannot tell which of them happened, only the technique (T1003); a
+// parent tagged beside one of its sub-techniques adds nothing to it.
+func specific(tags []string) []string {
+	subs := map[string]int{}
+	for _, id := range tags {
+		if p, _, ok := strings.Cut(id, "."); ok {
+			subs[p]++
+		}
+	}
+	out := make([]string, 0, len(tags))
+	for _, id := range tags {
+		p, _, sub := strings.Cut(id, ".")
+		switch {
+		case !sub && subs[p] == 1:
+			continue // the sub-technique says more
+		case sub && subs[p] > 1:
+			id = p
+		}
+		if !contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {
