@@ -101,6 +101,13 @@ func actorPID(ev *event.Event, r refs) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	return decimalPID(v)
+}
+
+// decimalPID reads a process id written in decimal or as 0x-prefixed hex
+// (the Security log writes both) and returns it in decimal; 0 is no
+// process.
+func decimalPID(v string) (string, bool) {
 	var n uint64
 	var err error
 	if h, ok := strings.CutPrefix(strings.ToLower(v), "0x"); ok {

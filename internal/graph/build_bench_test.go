@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/causeway-soc/causeway/internal/app"
 	"github.com/causeway-soc/causeway/internal/graph"
 	"github.com/causeway-soc/causeway/internal/model/event"
+	"github.com/causeway-soc/causeway/internal/source/catalog"
 	"github.com/causeway-soc/causeway/internal/source/sourcetest"
 )
 
@@ -25,8 +25,8 @@ func readCorpus(tb testing.TB, rel string) []*event.Event {
 	if _, err := os.Stat(path); err != nil {
 		tb.Skipf("corpus file missing: %v", err)
 	}
-	rc := app.ReadConfig{Principals: &event.Principals{Domains: map[string]string{"PANDALAB": "pandalab.com"}}, Now: time.Now}
-	s := sourcetest.Walk(tb, app.Formats(rc), path)
+	rc := catalog.Config{Principals: &event.Principals{Domains: map[string]string{"PANDALAB": "pandalab.com"}}, Now: time.Now}
+	s := sourcetest.Walk(tb, catalog.Formats(rc), path)
 	if len(s.Events) == 0 {
 		tb.Fatalf("no events in %s (%d errors)", path, len(s.Errs))
 	}

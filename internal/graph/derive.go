@@ -60,6 +60,10 @@ func (g *Graph) Add(ev *event.Event) {
 	g.targets = r.targets
 	d := deriver{g: g, ev: ev, t: ev.Time.UnixNano(), failed: ev.Outcome == event.OutcomeFailure, notes: true}
 	d.emit = d.add
+	if !ev.ID.IsZero() {
+		g.noteService(ev, r, d.t)
+		g.noteRemote(ev, r, d.t)
+	}
 	if pid, ok := actorPID(ev, r); ok {
 		// The acting process is known by pid only: resolve it at Freeze,
 		// when every process start has been seen.

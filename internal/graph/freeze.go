@@ -20,6 +20,8 @@ func (g *Graph) Freeze() {
 		return
 	}
 	g.resolveDeferred()
+	g.linkServices()
+	g.linkRemote()
 	g.linkSame()
 	g.frozen = true
 	g.findHubs()
@@ -234,11 +236,13 @@ func (g *Graph) peers(n NodeID) int {
 
 // Strong reports edge kinds that are causal whenever they occur, however
 // common: a parent starting a child, a file running as a process, a
-// download, an injection, one process seen by two logs, and the identity
-// chain of keys, sessions and principals.
+// download, an injection, one process seen by two logs, a service's
+// installer leading to the process started from it, a connection leading
+// to the logon session it opened on another host, and the identity chain
+// of keys, sessions and principals.
 func Strong(kind string) bool {
 	switch kind {
-	case "start", "exec", "download", "inject", "same", "role", "instance", "key", "as", "from":
+	case "start", "exec", "download", "inject", "same", "service", "remote", "role", "instance", "key", "as", "from":
 		return true
 	}
 	return strings.HasPrefix(kind, "issue:")

@@ -87,10 +87,14 @@ type Graph struct {
 	rarity []float32
 	frozen bool
 
-	targets  []event.Entity            // per-event scratch for Add
-	starts   []procStart               // process starts, for linkSame and resolveDeferred
-	resolved map[event.ID]event.Entity // acting processes Freeze found for events naming them by pid
-	deferred []deferredEvent           // events whose acting process is known by pid only
+	targets   []event.Entity            // per-event scratch for Add
+	starts    []procStart               // process starts, for linkSame and resolveDeferred
+	resolved  map[event.ID]event.Entity // acting processes Freeze found for events naming them by pid
+	deferred  []deferredEvent           // events whose acting process is known by pid only
+	installs  []svcInstall              // service installs, for linkServices
+	svcStarts []svcStart                // processes the service control manager started
+	conns     []remoteConn              // outgoing connections of processes, for linkRemote
+	logons    []remoteLogon             // logons that name their source port
 }
 
 type edgeKey struct {
