@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "seed: the same seed writes the same files")
 		fs.StringVar(&cfg.Out, "out", "", "output directory, empty or absent (required)")
 		fs.DurationVar(&cfg.Duration, "duration", 24*time.Hour, "simulated period, from Monday 2026-03-09 00:00 UTC")
-		fs.Float64Var(&cfg.Rate, "rate", 1, "scale of the benign background (1: a small company, about 40,000 events a working day)")
+		fs.Float64Var(&cfg.Rate, "rate", 1, "scale of the benign background (1: a small company, about 70,000 events a working day)")
 		fs.StringVar(&cfg.Environment, "environment", "", "environment file (YAML); default: the built-in company")
 		fs.StringVar(&cfg.Campaigns, "campaigns", "", "comma-separated attack campaigns (default all; none for background only)")
 		fs.StringVar(&cfg.Output, "output", "text", "summary format: text or json")
@@ -104,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg := app.BenchConfig{}
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "simulation seed")
 		fs.DurationVar(&cfg.Duration, "duration", 24*time.Hour, "simulated period")
-		fs.Float64Var(&cfg.Rate, "rate", 1, "scale of the simulated background (1: about 40,000 events a working day)")
+		fs.Float64Var(&cfg.Rate, "rate", 1, "scale of the simulated background (1: about 70,000 events a working day)")
 		fs.StringVar(&cfg.Output, "output", "text", "output format: text or json")
 		fs.StringVar(&cfg.Dir, "dir", "", "simulate into this directory and keep it (default: a temporary one)")
 		fs.Func("rules", "also detect with the Sigma rules under this directory (repeatable)", func(v string) error {

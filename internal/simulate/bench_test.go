@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkSimulate simulates a working day of the default company (about
-// 40,000 events) per iteration and reports the rate.
+// 70,000 events) per iteration and reports the rate.
 func BenchmarkSimulate(b *testing.B) {
 	var events, bytes int64
 	start := time.Now()
@@ -35,13 +35,14 @@ func BenchmarkSimulate(b *testing.B) {
 var large = flag.Bool("large", false, "run TestLarge: simulate ten million events")
 
 // TestLarge simulates a week of the default company at fifty times its
-// usual rate, about ten million events, to show that memory stays bounded.
+// usual rate, about twenty million events, to show that memory stays
+// bounded.
 // Measure it with
 //
 //	go test -c -o /tmp/simulate.test ./internal/simulate
 //	/usr/bin/time -v /tmp/simulate.test -test.run TestLarge -test.v -large
 //
-// (the output, about 7 GiB, goes to a temporary directory and is removed).
+// (the output, about 9 GB, goes to a temporary directory and is removed).
 func TestLarge(t *testing.T) {
 	if !*large {
 		t.Skip("run with -large")

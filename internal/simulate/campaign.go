@@ -10,11 +10,17 @@ import (
 const (
 	CampaignPhishing = "phishing-lateral-movement"
 	CampaignAWSKey   = "leaked-aws-key"
+	CampaignSSOTheft = "sso-session-theft"
+	CampaignInstance = "stolen-instance-credentials"
+	CampaignRansom   = "ransomware"
+	CampaignInsider  = "insider-copy"
 )
 
 // Campaigns lists the attack campaigns a run can play, in the order they
 // are planned.
-func Campaigns() []string { return []string{CampaignPhishing, CampaignAWSKey} }
+func Campaigns() []string {
+	return []string{CampaignPhishing, CampaignAWSKey, CampaignSSOTheft, CampaignInstance, CampaignRansom, CampaignInsider}
+}
 
 // campaignRun is one campaign being played: its steps and the ground truth
 // they build as they emit events.
@@ -92,6 +98,14 @@ func (s *sim) scheduleCampaigns() error {
 			at, err = s.planPhishing(c)
 		case CampaignAWSKey:
 			at, err = s.planAWSKey(c)
+		case CampaignSSOTheft:
+			at, err = s.planSSOTheft(c)
+		case CampaignInstance:
+			at, err = s.planInstanceTheft(c)
+		case CampaignRansom:
+			at, err = s.planRansomware(c)
+		case CampaignInsider:
+			at, err = s.planInsider(c)
 		}
 		if err != nil {
 			return fmt.Errorf("planning campaign %s: %w", name, err)

@@ -27,6 +27,7 @@ func (s *sim) scheduleCloud() {
 			}
 		case "instance":
 			a := &instanceRole{role: r, rng: s.rng("instance/" + r.Name)}
+			s.world.instances[r.Instance] = a
 			s.schedule(a, s.soon(a.rng))
 		case "backup":
 			s.schedule(&backupJob{role: r, rng: s.rng("backup/" + r.Name)}, s.start)

@@ -4,8 +4,10 @@ import "fmt"
 
 // DefaultEnvironment is a small company: twenty Windows workstations, a
 // domain controller, three Linux servers (one reachable by SSH from the
-// Internet), an AWS account with developers' keys, a CI user, roles and
-// buckets, and an Okta organisation.
+// Internet), an AWS account with developers' keys, a CI user, roles,
+// buckets and three instances (an application, its database and the
+// backup), an Okta organisation with a VPN gateway, and an Entra ID tenant
+// for Microsoft 365.
 func DefaultEnvironment() *Environment {
 	people := []struct {
 		name, full string
@@ -81,6 +83,11 @@ func DefaultEnvironment() *Environment {
 			{Name: "corp-backups", Prefixes: []string{"db01/", "app01/"}},
 			{Name: "corp-dev-scratch", Prefixes: []string{"tmp/", "datasets/"}},
 		},
+		Instances: []Instance{
+			{ID: "i-07e1f3a9c54d28b16", Name: "app-1", PrivateIP: "172.31.18.21", ENI: "eni-0a93c1e5f27d4b806", Connects: []string{"orders-db"}},
+			{ID: "i-0b4c2e91d7a35f608", Name: "backup-1", PrivateIP: "172.31.18.40", ENI: "eni-05d7e2a1c8f39b4e7"},
+			{ID: "i-0d61a8f3b2c94e075", Name: "orders-db", PrivateIP: "172.31.34.12", ENI: "eni-0f1b6c93d4a8e2705", Ports: []int{5432}},
+		},
 	}
 	env.Okta = Okta{
 		Org: "corp-example.okta.com",
@@ -90,6 +97,8 @@ func DefaultEnvironment() *Environment {
 			{ID: "0oa1github0003", Name: "GitHub Enterprise Cloud"},
 			{ID: "0oa1workday004", Name: "Workday"},
 		},
+		VPN: &VPN{ID: "0oa1gpvpn00005", Name: "GlobalProtect VPN", Pool: "10.10.250.0/24"},
 	}
+	env.Entra = Entra{TenantID: "3f6b2c1e-8d4a-4f7b-9c2e-5a1d0e7b8c93", Domain: "corp.example.com"}
 	return env
 }

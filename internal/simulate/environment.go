@@ -30,6 +30,9 @@ type Environment struct {
 	Hosts    []Host `yaml:"hosts"`
 	AWS      AWS    `yaml:"aws"`
 	Okta     Okta   `yaml:"okta"`
+	// Entra is the Microsoft Entra ID tenant people sign in to Microsoft
+	// 365 with; empty when the company has none.
+	Entra Entra `yaml:"entra"`
 	// CrownJewels names the hosts and buckets whose compromise matters most.
 	CrownJewels []string `yaml:"crown_jewels"`
 }
@@ -71,6 +74,10 @@ type AWS struct {
 	Buckets []Bucket  `yaml:"buckets"`
 	// CIAddress is the public address of the CI runners.
 	CIAddress string `yaml:"ci_address"`
+	// Instances are the EC2 instances whose network interfaces the VPC
+	// Flow Logs record. An instance a role names that this list leaves out
+	// is added with an address derived from its id.
+	Instances []Instance `yaml:"instances"`
 }
 
 // IAMUser is an IAM user with a long-lived access key. Owner names the
@@ -102,6 +109,18 @@ type Bucket struct {
 type Okta struct {
 	Org  string    `yaml:"org"`
 	Apps []OktaApp `yaml:"apps"`
+	// VPN is the remote-access gateway people sign in to through Okta;
+	// nil when the office has none.
+	VPN *VPN `yaml:"vpn"`
+}
+
+// VPN is a remote-access gateway: an Okta application (SAML) whose sign-in
+// opens a tunnel into the office network, and the prefix the gateway hands
+// its clients' inside addresses from.
+type VPN struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	Pool string `yaml:"pool"`
 }
 
 // OktaApp is an application users sign in to through Okta.
@@ -183,6 +202,16 @@ func (e *Environment) Validate() error {
 	if e.AWS.Account != "" && (len(e.AWS.Account) != 12 || strings.Trim(e.AWS.Account, "0123456789") != "") {
 		bad("aws account %q: want 12 digits", e.AWS.Account)
 	}
+	if v := e.Okta.VPN; v != nil {
+		if v.ID == "" || v.Name == "" {
+			bad("okta vpn: id and name are required")
+		}
+		if p, err := netip.ParsePrefix(v.Pool); err != nil || !p.Addr().Is4() || p.Bits() > 28 {
+			bad("okta vpn: pool %q: want an IPv4 prefix of at least 16 addresses", v.Pool)
+		}
+	}
+	errs = append(errs, e.AWS.validateInstances()...)
+	errs = append(errs, e.Entra.validate()...)
 	return errors.Join(errs...)
 }
 

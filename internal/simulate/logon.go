@@ -84,16 +84,17 @@ func (s *sim) logonFailed(w *winHost, t time.Time, target account) {
 
 // domainLogon records the Kerberos side of a domain user's logon on the
 // domain controller: a network logon from the client and the client's
-// Kerberos and LDAP connections to it.
-func (s *sim) domainLogon(t time.Time, client *winHost, acct account) {
+// Kerberos and LDAP connections to it. It returns the network logon's id,
+// 0 when there is no domain controller to record it.
+func (s *sim) domainLogon(t time.Time, client *winHost, acct account) uint64 {
 	dc := s.world.dc
 	if dc == nil || dc == client {
-		return
+		return 0
 	}
 	s.flow(client.rng, t, flow{src: client.h.IP, srcPort: 49152 + client.rng.IntN(16000), dst: dc.h.IP, dstPort: 88,
 		service: "krb_tcp", bytesOut: 1450 + int64(client.rng.IntN(300)), bytesIn: 1620 + int64(client.rng.IntN(300)), dur: 8 * time.Millisecond})
 	port := 49152 + client.rng.IntN(16000)
 	s.flow(client.rng, t.Add(30*time.Millisecond), flow{src: client.h.IP, srcPort: port, dst: dc.h.IP, dstPort: 389,
 		service: "ldap", bytesOut: 2900 + int64(client.rng.IntN(900)), bytesIn: 5100 + int64(client.rng.IntN(3000)), dur: 40 * time.Millisecond})
-	s.logon(dc, t.Add(35*time.Millisecond), logonReq{typ: logonNetwork, target: acct, src: client.h.IP, srcPort: port})
+	return s.logon(dc, t.Add(35*time.Millisecond), logonReq{typ: logonNetwork, target: acct, src: client.h.IP, srcPort: port})
 }

@@ -20,7 +20,9 @@ type flow struct {
 	bytesOut int64  // sent by the originator
 	bytesIn  int64  // sent by the responder
 	dur      time.Duration
-	refused  bool // no answer (S0)
+	refused  bool   // no answer (S0)
+	query    string // a DNS flow's question, when known
+	answer   string // its answer: an address or a name; "" for NXDOMAIN
 }
 
 func (f flow) protocol() string {
@@ -30,7 +32,8 @@ func (f flow) protocol() string {
 	return f.proto
 }
 
-// flow writes the Zeek conn record of f, which starts at t.
+// flow writes the Zeek conn record of f, which starts at t, and the
+// record of its protocol's log (dns, http, ssl) with the same uid.
 func (s *sim) flow(rng *rand.Rand, t time.Time, f flow) {
 	c := &write.Conn{
 		TS: t, UID: zeekUID(rng), OrigH: f.src, OrigP: f.srcPort, RespH: f.dst, RespP: f.dstPort,
@@ -53,6 +56,9 @@ func (s *sim) flow(rng *rand.Rand, t time.Time, f flow) {
 		c.OrigIPBytes, c.RespIPBytes = f.bytesOut+40*c.OrigPkts, f.bytesIn+40*c.RespPkts
 	}
 	s.emit(t, c)
+	if !f.refused {
+		s.protocolLog(t, c, f)
+	}
 }
 
 var privateRanges = []netip.Prefix{

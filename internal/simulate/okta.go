@@ -107,21 +107,43 @@ func (s *sim) oktaSSO(p *person, t time.Time, rng *rand.Rand) {
 	app := pick(rng, s.env.Okta.Apps)
 	s.oktaLog(t, rng, p, s.officeClient(s.env.EgressIP), oktaEvent{eventType: "user.authentication.sso", legacy: "app.auth.sso",
 		display: "User single sign on to app", severity: "INFO", result: "SUCCESS", session: p.oktaSession,
-		targets: []write.Value{write.Obj(write.S("id", app.ID), write.S("type", "AppInstance"), write.S("alternateId", app.Name),
-			write.S("displayName", app.Name), write.M("detailEntry", write.Obj(write.S("signOnModeType", "SAML_2_0"))))}})
+		targets: []write.Value{appTarget(app.ID, app.Name)}})
 	if !strings.Contains(app.Name, "AWS") || s.env.AWS.Account == "" || !(p.admin || p.dev) {
 		return
 	}
-	role := "DeveloperSSO"
-	if p.admin {
-		role = "AdministratorSSO"
+	t = t.Add(2 * time.Second)
+	sess := s.samlSignIn(t, rng, p, ssoRole(p), s.env.EgressIP, agentConsole)
+	for i := range 1 + rng.IntN(4) {
+		s.cloudTrail(t.Add(time.Duration(i+1)*jitter(rng, 3*time.Second, 40*time.Second)), rng, ctCall{id: sess, source: "ec2.amazonaws.com",
+			name: "DescribeInstances", ip: s.env.EgressIP, agent: agentConsole, readOnly: true,
+			req: write.Obj(write.M("instancesSet", write.Obj()), write.M("filterSet", write.Obj()))})
 	}
+}
+
+// appTarget is an Okta application signed in to by SAML, as an event's
+// target.
+func appTarget(id, name string) write.Value {
+	return write.Obj(write.S("id", id), write.S("type", "AppInstance"), write.S("alternateId", name),
+		write.S("displayName", name), write.M("detailEntry", write.Obj(write.S("signOnModeType", "SAML_2_0"))))
+}
+
+// ssoRole is the role a person signs in to AWS as through Okta.
+func ssoRole(p *person) string {
+	if p.admin {
+		return "AdministratorSSO"
+	}
+	return "DeveloperSSO"
+}
+
+// samlSignIn emits the AssumeRoleWithSAML of p signing in to role from ip
+// and returns the role session, named after p's email as Okta's AWS app
+// names it.
+func (s *sim) samlSignIn(t time.Time, rng *rand.Rand, p *person, role, ip, agent string) ctIdentity {
 	acct := s.account()
 	temp := "ASIA" + randString(rng, alnum, 16)
 	roleArn := "arn:aws:iam::" + acct + ":role/" + role
-	t = t.Add(2 * time.Second)
 	s.cloudTrail(t, rng, ctCall{
-		id: samlUser(p.email), source: "sts.amazonaws.com", name: "AssumeRoleWithSAML", ip: s.env.EgressIP, agent: agentConsole, readOnly: true,
+		id: samlUser(p.email), source: "sts.amazonaws.com", name: "AssumeRoleWithSAML", ip: ip, agent: agent, readOnly: true,
 		req: write.Obj(write.S("roleArn", roleArn), write.S("principalArn", "arn:aws:iam::"+acct+":saml-provider/Okta"), write.N("durationSeconds", 3600)),
 		resp: write.Obj(
 			write.M("credentials", write.Obj(write.S("accessKeyId", temp), write.S("expiration", t.Add(time.Hour).UTC().Format("Jan 2, 2006, 3:04:05 PM")))),
@@ -130,12 +152,7 @@ func (s *sim) oktaSSO(p *person, t time.Time, rng *rand.Rand) {
 			write.S("subject", p.email), write.S("issuer", "http://www.okta.com/exk1corpexample"), write.S("audience", "https://signin.aws.amazon.com/saml")),
 		resources: []write.Value{write.Obj(write.S("accountId", acct), write.S("type", "AWS::IAM::Role"), write.S("ARN", roleArn))},
 	})
-	sess := s.roleSession(role, p.email, temp, t, false)
-	for i := range 1 + rng.IntN(4) {
-		s.cloudTrail(t.Add(time.Duration(i+1)*jitter(rng, 3*time.Second, 40*time.Second)), rng, ctCall{id: sess, source: "ec2.amazonaws.com",
-			name: "DescribeInstances", ip: s.env.EgressIP, agent: agentConsole, readOnly: true,
-			req: write.Obj(write.M("instancesSet", write.Obj()), write.M("filterSet", write.Obj()))})
-	}
+	return s.roleSession(role, p.email, temp, t, false)
 }
 
 // samlUser is the identity of a SAML sign-in's caller.

@@ -4,7 +4,9 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"math/rand/v2"
 	"path/filepath"
 	"time"
 
@@ -22,7 +24,7 @@ type actor interface {
 type item struct {
 	at  int64 // unix nanoseconds
 	seq uint64
-	rec any // *write.WinEvent, *ctRecord, *oktaRecord, *syslogLine, *write.Conn
+	rec any // *write.WinEvent, *ctRecord, *oktaRecord, *syslogLine, *auditEvent, *write.Conn, *write.DNS, *write.HTTP, *write.SSL, *write.Flow, *entraRecord
 	act actor
 }
 
@@ -53,7 +55,10 @@ const (
 	srcCloudTrail = "cloudtrail"
 	srcOkta       = "okta"
 	srcSyslog     = "syslog"
-	srcZeek       = "zeek"
+	srcAuditd     = "auditd"
+	srcZeek       = "zeek" // conn, dns, http and ssl
+	srcVPCFlow    = "vpcflow"
+	srcEntra      = "entra"
 )
 
 // sim is one run.
@@ -68,13 +73,29 @@ type sim struct {
 	progress   io.Writer
 	nextReport int64
 
-	st      write.Stats
-	windows *write.Windows
-	trail   *write.Series
-	okta    *write.Series
-	auth    *write.Series
-	zeek    *write.Series
-	buf     []byte
+	st       write.Stats
+	windows  *write.Windows
+	trail    *write.Series
+	okta     *write.Series
+	auth     *write.Series
+	auditLog *write.Series
+	zeek     *write.Series
+	dns      *write.Series
+	http     *write.Series
+	ssl      *write.Series
+	flows    *write.Series
+	entra    *write.Series
+	buf      []byte
+
+	// serials are the last audit serial of each Linux host.
+	serials map[string]uint64
+	// flowKey is the series key of the account's VPC flow log.
+	flowKey string
+	// proto draws the details of the Zeek protocol logs, so that the other
+	// sources do not depend on them.
+	proto *rand.Rand
+	vpc   *vpcState
+	ent   *entraState
 
 	counts    map[string]int64
 	events    int64
@@ -86,13 +107,20 @@ func newSim(cfg Config, out string, progress io.Writer) *sim {
 	s := &sim{
 		cfg: cfg, env: cfg.Environment, out: out, progress: progress,
 		start: cfg.Start, end: cfg.Start.Add(cfg.Duration), now: cfg.Start,
-		counts: map[string]int64{}, nextReport: progressEvery,
+		counts: map[string]int64{}, nextReport: progressEvery, serials: map[string]uint64{},
 	}
+	s.proto = s.rng("zeek/protocols")
 	s.windows = write.NewWindows(filepath.Join(out, DirWindows), cfg.MaxFileBytes, &s.st)
 	s.trail = write.NewSeries(filepath.Join(out, DirCloudTrail), write.CloudTrailPeriod, write.CloudTrailLayout, &s.st)
 	s.okta = write.NewSeries(filepath.Join(out, DirOkta), 24*time.Hour, write.OktaLayout, &s.st)
 	s.auth = write.NewSeries(filepath.Join(out, DirLinux), 24*time.Hour, write.AuthLogLayout, &s.st)
+	s.auditLog = write.NewSeries(filepath.Join(out, DirLinux), 24*time.Hour, write.AuditLayout, &s.st)
 	s.zeek = write.NewSeries(filepath.Join(out, DirZeek), time.Hour, write.ZeekConnLayout, &s.st)
+	s.dns = write.NewSeries(filepath.Join(out, DirZeek), time.Hour, write.ZeekDNSLayout, &s.st)
+	s.http = write.NewSeries(filepath.Join(out, DirZeek), time.Hour, write.ZeekHTTPLayout, &s.st)
+	s.ssl = write.NewSeries(filepath.Join(out, DirZeek), time.Hour, write.ZeekSSLLayout, &s.st)
+	s.flows = write.NewSeries(filepath.Join(out, DirCloudTrail), write.VPCFlowPeriod, write.VPCFlowLayout, &s.st)
+	s.entra = write.NewSeries(filepath.Join(out, DirEntra), 24*time.Hour, write.EntraSignInLayout, &s.st)
 	return s
 }
 
@@ -159,9 +187,33 @@ func (s *sim) write(t time.Time, rec any) error {
 	case *syslogLine:
 		s.buf = write.AppendSyslog(s.buf[:0], t, r.host, r.program, r.pid, r.msg)
 		src, err = srcSyslog, s.auth.Write(r.host, t, s.buf)
+	case *auditEvent:
+		serial, ok := s.serials[r.host]
+		if !ok {
+			serial = firstSerial(r.host)
+		}
+		serial++
+		s.serials[r.host] = serial
+		s.buf = write.AppendAudit(s.buf[:0], r.host, t, serial, r.recs)
+		src, err = srcAuditd, s.auditLog.Write(r.host, t, s.buf)
 	case *write.Conn:
 		s.buf = write.AppendConn(s.buf[:0], r)
 		src, err = srcZeek, s.zeek.Write("conn", t, s.buf)
+	case *write.DNS:
+		s.buf = write.AppendDNS(s.buf[:0], r)
+		src, err = srcZeek, s.dns.Write("dns", t, s.buf)
+	case *write.HTTP:
+		s.buf = write.AppendHTTP(s.buf[:0], r)
+		src, err = srcZeek, s.http.Write("http", t, s.buf)
+	case *write.SSL:
+		s.buf = write.AppendSSL(s.buf[:0], r)
+		src, err = srcZeek, s.ssl.Write("ssl", t, s.buf)
+	case *write.Flow:
+		s.buf = write.AppendFlow(s.buf[:0], r)
+		src, err = srcVPCFlow, s.flows.Write(s.flowKey, t, s.buf)
+	case *entraRecord:
+		s.buf = r.v.Append(s.buf[:0])
+		src, err = srcEntra, s.entra.Write("entra", t, s.buf)
 	default:
 		return fmt.Errorf("writing record: unknown type %T", rec)
 	}
@@ -179,7 +231,7 @@ func (s *sim) write(t time.Time, rec any) error {
 
 func (s *sim) close() error {
 	var first error
-	for _, c := range []interface{ Close() error }{s.windows, s.trail, s.okta, s.auth, s.zeek} {
+	for _, c := range []interface{ Close() error }{s.windows, s.trail, s.okta, s.auth, s.auditLog, s.zeek, s.dns, s.http, s.ssl, s.flows, s.entra} {
 		if err := c.Close(); err != nil && first == nil {
 			first = err
 		}
@@ -203,6 +255,14 @@ type ctRecord struct {
 
 // oktaRecord is an Okta System Log event.
 type oktaRecord struct{ v write.Value }
+
+// firstSerial is a host's first audit serial: audit logs on real hosts
+// are at different points of their lives.
+func firstSerial(host string) uint64 {
+	h := fnv.New32a()
+	h.Write([]byte(host))
+	return 1000 + uint64(h.Sum32()%400000)
+}
 
 // syslogLine is one line of a host's auth.log.
 type syslogLine struct {

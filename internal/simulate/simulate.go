@@ -1,8 +1,9 @@
 // Package simulate is Causeway's attack range: from an environment
 // description (people, Windows and Linux hosts, an AWS account, an Okta
-// organisation) it writes telemetry in the sources' native formats
-// (Windows Sysmon and Security events as evtx_dump JSON, CloudTrail, Okta
-// System Log, sshd auth.log, Zeek conn.log), with benign background shaped
+// organisation, an Entra ID tenant) it writes telemetry in the sources'
+// native formats (Windows Sysmon and Security events as evtx_dump JSON,
+// CloudTrail, VPC Flow Logs, Okta System Log, Entra ID sign-ins, auth.log,
+// auditd, Zeek conn, dns, http and ssl logs), with benign background shaped
 // like a working company and attack campaigns interleaved in the same
 // streams, and a ground-truth scenario file per campaign in the format of
 // `causeway eval`.
@@ -32,7 +33,7 @@ type Config struct {
 	// Duration of the period; zero is one day.
 	Duration time.Duration
 	// Rate scales the benign background (1 is a realistic small company:
-	// the default environment writes about 40,000 events on a working
+	// the default environment writes about 70,000 events on a working
 	// day); zero means 1.
 	Rate float64
 	// Environment is the company; nil is DefaultEnvironment().
@@ -51,7 +52,7 @@ var DefaultStart = time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
 type Summary struct {
 	Start, End time.Time
 	Events     int64            // records written
-	Sources    map[string]int64 // records by source: windows, cloudtrail, okta, syslog, zeek
+	Sources    map[string]int64 // records by source: windows, cloudtrail, vpcflow, okta, entra, syslog, auditd, zeek
 	Files      int
 	Bytes      int64
 	Scenarios  []ScenarioSummary
@@ -72,6 +73,7 @@ const (
 	DirOkta       = "okta"
 	DirLinux      = "linux"
 	DirZeek       = "zeek"
+	DirEntra      = "entra"
 )
 
 // Run simulates cfg into the directory out, which must be empty or absent,

@@ -68,7 +68,7 @@ func TestMain(m *testing.M) {
 // read reads every telemetry file under dir with every reader.
 func read(dir string, year int) ([]*event.Event, []error) {
 	var paths []string
-	for _, d := range []string{simulate.DirWindows, simulate.DirCloudTrail, simulate.DirOkta, simulate.DirLinux, simulate.DirZeek} {
+	for _, d := range []string{simulate.DirWindows, simulate.DirCloudTrail, simulate.DirOkta, simulate.DirEntra, simulate.DirLinux, simulate.DirZeek} {
 		paths = append(paths, filepath.Join(dir, d))
 	}
 	return readPaths(paths, year)
@@ -104,7 +104,8 @@ func TestReadersReadEverything(t *testing.T) {
 	for _, ev := range events {
 		formats[ev.Source.Format]++
 	}
-	want := map[string]string{"winjson-evtxdump": "windows", "cloudtrail": "cloudtrail", "okta": "okta", "syslog": "syslog", "zeek": "zeek"}
+	want := map[string]string{"winjson-evtxdump": "windows", "cloudtrail": "cloudtrail", "okta": "okta", "syslog": "syslog", "zeek": "zeek",
+		"auditd": "auditd", "vpcflow": "vpcflow", "entra_signin": "entra"}
 	for format, src := range want {
 		if formats[format] != sum.Sources[src] || formats[format] == 0 {
 			t.Errorf("format %s: read %d events, the simulator wrote %d %s records", format, formats[format], sum.Sources[src], src)
@@ -123,12 +124,20 @@ func TestReadersReadEverything(t *testing.T) {
 }
 
 func TestBackgroundFollowsTheWorkingDay(t *testing.T) {
-	_, _, events := run(t)
+	_, sum, events := run(t)
 	// Interactive logons on workstations happen in office hours (08-18 at
-	// UTC+1, 07-17 UTC) on the Monday the default run covers.
+	// UTC+1, 07-17 UTC) on the Monday the default run covers; a campaign's
+	// logons (the insider's evening) are not the background's.
+	attack := map[string]bool{}
+	for _, sc := range sum.Scenarios {
+		for _, id := range scenarioOf(t, sum, sc.Name).Truth.Entities {
+			attack[id] = true
+		}
+	}
 	var day, night int
 	for _, ev := range events {
-		if ev.Source.Format != "winjson-evtxdump" || ev.Value("EventID") != "4624" || ev.Value("LogonType") != "2" {
+		if ev.Source.Format != "winjson-evtxdump" || ev.Value("EventID") != "4624" || ev.Value("LogonType") != "2" ||
+			attack[refOf(ev, event.RoleSession)] {
 			continue
 		}
 		if h := ev.Time.Hour(); h >= 6 && h < 18 {

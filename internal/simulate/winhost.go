@@ -169,7 +169,8 @@ func (s *sim) connect(w *winHost, t time.Time, p *proc, f flow) {
 	s.flow(w.rng, t, f)
 }
 
-// dnsQuery records p resolving name (Sysmon 22).
+// dnsQuery records p resolving name (Sysmon 22) and the lookup the
+// network sees.
 func (s *sim) dnsQuery(w *winHost, t time.Time, p *proc, name, answer string) {
 	results := "::ffff:" + answer + ";"
 	s.sysmonEvent(w, t, 22, 5,
@@ -177,6 +178,7 @@ func (s *sim) dnsQuery(w *winHost, t time.Time, p *proc, name, answer string) {
 		s1("QueryName", name), s1("QueryStatus", "0"), s1("QueryResults", results), s1("Image", p.image),
 		s1("User", p.user.qualified()),
 	)
+	s.resolve(w, t, name, answer)
 }
 
 // fileCreate records p creating path (Sysmon 11).

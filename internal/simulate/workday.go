@@ -66,7 +66,7 @@ func (d *workday) step(s *sim, now time.Time) (time.Time, bool) {
 
 // arrive logs the person on: sometimes a mistyped password first, then the
 // interactive logon, its Kerberos side on the domain controller, the
-// shell, mail and browser, and the Okta sign-in.
+// shell, mail and browser, and the Okta and Microsoft 365 sign-ins.
 func (d *workday) arrive(s *sim, t time.Time) {
 	p, w := d.p, d.w
 	typos := 0.04
@@ -91,10 +91,12 @@ func (d *workday) arrive(s *sim, t time.Time) {
 	d.outlook = s.spawn(w, t.Add(jitter(d.rng, 20*time.Second, 90*time.Second)), d.explorer, imgOutlook, `"`+imgOutlook+`" `)
 	d.chrome = s.spawn(w, t.Add(jitter(d.rng, 2*time.Minute, 6*time.Minute)), d.explorer, imgChrome, `"`+imgChrome+`" `)
 	s.oktaSignIn(p, t.Add(jitter(d.rng, 2*time.Minute, 8*time.Minute)), d.rng)
+	s.entraMorning(p, t.Add(time.Minute))
 }
 
 // act does one thing of a working day.
 func (d *workday) act(s *sim, t time.Time) {
+	s.entraDuringDay(d.p, t)
 	r := d.rng.Float64()
 	switch {
 	case r < 0.55:

@@ -17,7 +17,8 @@ type world struct {
 	dc        *winHost
 	linux     []*linuxHost
 	linuxByIP map[string]*linuxHost
-	keys      map[string]string // IAM user name -> access key id
+	keys      map[string]string        // IAM user name -> access key id
+	instances map[string]*instanceRole // instance id -> its role's credentials
 }
 
 // person is a user with their accounts.
@@ -40,7 +41,8 @@ type person struct {
 // campaigns.
 func (s *sim) plan() error {
 	env := s.env
-	wd := &world{byName: map[string]*person{}, win: map[string]*winHost{}, linuxByIP: map[string]*linuxHost{}, keys: map[string]string{}}
+	wd := &world{byName: map[string]*person{}, win: map[string]*winHost{}, linuxByIP: map[string]*linuxHost{}, keys: map[string]string{},
+		instances: map[string]*instanceRole{}}
 	s.world = wd
 	for i := range env.Users {
 		u := &env.Users[i]
@@ -120,6 +122,7 @@ func (s *sim) scheduleBackground() {
 	}
 	if s.env.AWS.Account != "" {
 		s.scheduleCloud()
+		s.scheduleVPC()
 	}
 }
 

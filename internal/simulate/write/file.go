@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Stats counts what the writers have written. One Stats is shared by all
@@ -27,6 +28,18 @@ type file struct {
 // bufSize is each open file's write buffer.
 const bufSize = 64 << 10
 
+// Writers are reused from one file to the next: a gzip writer holds about
+// a megabyte of tables, and a run writes hundreds of files.
+var (
+	bufWriters  = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, bufSize) }}
+	gzipWriters = sync.Pool{New: func() any {
+		// BestSpeed: the output is test data. The gzip header carries no
+		// time, so the bytes depend on the input alone.
+		w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return w
+	}}
+)
+
 // create opens path for writing, making its directory.
 func create(path string, compress bool) (*file, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -36,11 +49,11 @@ func create(path string, compress bool) (*file, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", path, err)
 	}
-	out := &file{path: path, f: f, bw: bufio.NewWriterSize(f, bufSize)}
+	out := &file{path: path, f: f, bw: bufWriters.Get().(*bufio.Writer)}
+	out.bw.Reset(f)
 	if compress {
-		// BestSpeed: the output is test data, and the gzip header carries no
-		// time, so the bytes depend on the input alone.
-		out.gz, _ = gzip.NewWriterLevel(out.bw, gzip.BestSpeed)
+		out.gz = gzipWriters.Get().(*gzip.Writer)
+		out.gz.Reset(out.bw)
 	}
 	return out, nil
 }
@@ -76,6 +89,14 @@ func (o *file) close(st *Stats) error {
 	if e := o.f.Close(); err == nil {
 		err = e
 	}
+	if o.gz != nil {
+		o.gz.Reset(nil)
+		gzipWriters.Put(o.gz)
+		o.gz = nil
+	}
+	o.bw.Reset(nil)
+	bufWriters.Put(o.bw)
+	o.bw = nil
 	st.Files++
 	if err != nil {
 		return fmt.Errorf("closing %s: %w", o.path, err)

@@ -8,6 +8,7 @@
 package write
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 )
@@ -28,6 +29,7 @@ const (
 	kNull kind = iota
 	kString
 	kNumber
+	kFloat
 	kBool
 	kObject
 	kArray
@@ -44,6 +46,10 @@ func Str(s string) Value { return Value{kind: kString, s: s} }
 
 // Num is a JSON integer.
 func Num(n int64) Value { return Value{kind: kNumber, n: n} }
+
+// Float is a JSON number with a fraction; f must be finite (its bits are
+// kept in n).
+func Float(f float64) Value { return Value{kind: kFloat, n: int64(math.Float64bits(f))} }
 
 // Bool is a JSON boolean.
 func Bool(b bool) Value {
@@ -84,6 +90,8 @@ func (v Value) Append(b []byte) []byte {
 		return AppendString(b, v.s)
 	case kNumber:
 		return strconv.AppendInt(b, v.n, 10)
+	case kFloat:
+		return strconv.AppendFloat(b, math.Float64frombits(uint64(v.n)), 'f', -1, 64)
 	case kBool:
 		if v.n != 0 {
 			return append(b, "true"...)

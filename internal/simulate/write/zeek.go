@@ -38,24 +38,7 @@ const zeekStamp = "2006-01-02-15-04-05"
 
 // ZeekConnLayout lays out conn.log as Zeek archives it: one gzip file an
 // hour, under a folder per day (logs/2026-03-10/conn.09:00:00-10:00:00.log.gz).
-var ZeekConnLayout = Layout{
-	Name: func(_ string, start time.Time) string {
-		end := start.Add(time.Hour)
-		return start.Format("2006-01-02") + "/conn." + start.Format("15:04:05") + "-" + end.Format("15:04:05") + ".log.gz"
-	},
-	Gzip: true,
-	Header: func(b []byte, start, _ time.Time) []byte {
-		b = append(b, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#open\t"...)
-		b = start.AppendFormat(b, zeekStamp)
-		b = append(b, '\n')
-		return append(b, connFields...)
-	},
-	Footer: func(b []byte, _, end time.Time) []byte {
-		b = append(b, "#close\t"...)
-		b = end.AppendFormat(b, zeekStamp)
-		return append(b, '\n')
-	},
-}
+var ZeekConnLayout = zeekLayout("conn", connFields)
 
 // AppendConn writes c as a conn.log line.
 func AppendConn(b []byte, c *Conn) []byte {
