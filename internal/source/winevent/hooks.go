@@ -2,6 +2,7 @@ package winevent
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
@@ -242,6 +243,9 @@ func splitDN(dn string) []string {
 // named pipe (svcctl, lsarpc); elsewhere it is a file under the share's
 // local path ("\??\C:\Windows" + "PSEXESVC.exe").
 func shareTarget(c *ctx) {
+	if shareWrites(c.get("AccessMask")) {
+		c.ev.Action = "share_write"
+	}
 	rel := c.get("RelativeTargetName")
 	if rel == "" || rel == "-" {
 		return
@@ -255,6 +259,14 @@ func shareTarget(c *ctx) {
 		return
 	}
 	c.ev.AddRef(event.RoleTarget, c.file(strings.TrimSuffix(local, `\`)+`\`+strings.TrimPrefix(rel, `\`)))
+}
+
+// shareWrites reports whether a share access mask asks to change the
+// file: WriteData (0x2), AppendData (0x4), WriteAttributes (0x100),
+// DELETE (0x10000) or WRITE_DAC (0x40000).
+func shareWrites(mask string) bool {
+	m, err := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(mask), "0x"), 16, 32)
+	return err == nil && m&(0x2|0x4|0x100|0x10000|0x40000) != 0
 }
 
 // wfpDirection: %%14592 is inbound, %%14593 outbound. The filtering platform

@@ -232,3 +232,18 @@ func TestLinuxSysmon(t *testing.T) {
 	}
 	t.Errorf("no case-preserving file ref for /usr/bin/Bash in %v", ev.Refs)
 }
+
+// TestShareAccessDirection checks that a share access asking to write or
+// delete is a write, so that the file follows from the session.
+func TestShareAccessDirection(t *testing.T) {
+	for mask, want := range map[string]string{"0x120089": "share_access", "0x120196": "share_write", "0x110080": "share_write", "0x1": "share_access", "": "share_access"} {
+		ev := (&Normalizer{}).Event(&Record{Channel: "Security", Computer: "FS01", RecordID: 3, EventID: 5145, Data: []event.Field{
+			{Key: "SubjectUserName", Value: "ann"}, {Key: "SubjectDomainName", Value: "CORP"}, {Key: "SubjectLogonId", Value: "0x3e9"},
+			{Key: "ShareName", Value: `\\*\Data`}, {Key: "ShareLocalPath", Value: `\??\D:\Data`}, {Key: "RelativeTargetName", Value: `a\b.docx`},
+			{Key: "AccessMask", Value: mask},
+		}}, event.Source{})
+		if ev.Action != want {
+			t.Errorf("mask %q: action %q, want %q", mask, ev.Action, want)
+		}
+	}
+}
