@@ -80,7 +80,7 @@ func (g *Graph) walk(start NodeID, at int64, w Walk, back bool) []Reach {
 			continue
 		}
 		done[r.Node] = true
-		if it.idx != 0 && (!w.ThroughHubs && g.IsHub(r.Node) || w.Stop != nil && w.Stop(r.Node)) {
+		if it.idx != 0 && (!w.ThroughHubs && g.fansOut(r.Node, back) || w.Stop != nil && w.Stop(r.Node)) {
 			continue
 		}
 		visit := func(e EdgeID, next NodeID) {
@@ -181,4 +181,25 @@ func (q *walkQueue) Pop() any {
 	x := q.items[len(q.items)-1]
 	q.items = q.items[:len(q.items)-1]
 	return x
+}
+
+// fansOut reports a hub whose edges in the walk's direction are many: a
+// walk stops there. A hub that is one only the other way (a session that
+// wrote hundreds of files, reached back from one of them) is crossed: its
+// few causes are what the walk is after.
+func (g *Graph) fansOut(n NodeID, back bool) bool {
+	if !g.IsHub(n) {
+		return false
+	}
+	ahead, behind := g.in[n], g.out[n]
+	if !back {
+		ahead, behind = behind, ahead
+	}
+	deg := len(ahead)
+	for _, e := range behind {
+		if g.edges[e].Both {
+			deg++
+		}
+	}
+	return deg >= HubMinDegree
 }

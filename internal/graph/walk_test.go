@@ -130,3 +130,35 @@ func TestForward(t *testing.T) {
 		t.Errorf("forward path %v, want start side first", kinds)
 	}
 }
+
+// A process that writes hundreds of files is a hub, but only forward:
+// walking back from one of its files crosses it to what started it,
+// while a walk forward from what started it does not fan out through it.
+func TestWalkCrossesHubsAgainstTheirFanOut(t *testing.T) {
+	parent, locker := proc(1, `explorer.exe`), proc(2, `locker.exe`)
+	evs := []*event.Event{act("start", time.Minute, event.ClassProcess, "start", parent, locker)}
+	var files []event.Entity
+	for i := range 3 * graph.HubMinDegree {
+		f := file(`C:\Share\doc` + string(rune('A'+i%26)) + string(rune('a'+i/26)) + `.locked`)
+		files = append(files, f)
+		evs = append(evs, act("w"+f.ID, 2*time.Minute+time.Duration(i)*time.Second, event.ClassFile, "create", locker, f))
+	}
+	// Many small processes so the locker's degree is far above the mean.
+	for i := range 200 {
+		a, b := proc(1000+i, `a.exe`), proc(5000+i, `b.exe`)
+		evs = append(evs, act("bg"+a.ID, time.Hour, event.ClassProcess, "start", a, b))
+	}
+	g := build(graph.Config{}, evs...)
+	l := node(t, g, locker)
+	if !g.IsHub(l) {
+		t.Fatal("the locker, with hundreds of files, should be a hub")
+	}
+	back := g.Backtrack(node(t, g, files[7]), t0.Add(time.Hour), graph.Walk{})
+	if !slices.ContainsFunc(back, func(r graph.Reach) bool { return r.Node == node(t, g, parent) }) {
+		t.Error("walking back from a file did not cross the locker to its parent")
+	}
+	fwd := g.Forward(node(t, g, parent), t0, graph.Walk{})
+	if len(fwd) != 2 {
+		t.Errorf("walking forward from the parent reached %d nodes, want the parent and the locker only", len(fwd))
+	}
+}

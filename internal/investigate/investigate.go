@@ -55,7 +55,7 @@ type Lookup func(event.ID) *event.Event
 // events, and returns the incidents, earliest first.
 func Run(cfg Config, g *graph.Graph, findings []finding.Finding, lookup Lookup) []incident.Incident {
 	cfg = cfg.withDefaults()
-	inv := &investigation{cfg: cfg, g: g, lookup: lookup, suspicious: map[graph.EdgeID]bool{}}
+	inv := &investigation{cfg: cfg, g: g, lookup: lookup, suspicious: map[graph.EdgeID]bool{}, anchored: map[graph.NodeID]bool{}}
 	inv.anchor(findings)
 	inv.walk()
 	var out []incident.Incident
@@ -75,6 +75,7 @@ type investigation struct {
 	lookup     Lookup
 	suspicious map[graph.EdgeID]bool // edges of alerted events
 	anchors    []anchor
+	anchored   map[graph.NodeID]bool // the anchors' nodes
 }
 
 // anchor is a finding tied to the graph: the node its evidence is about,
@@ -107,7 +108,7 @@ func (inv *investigation) anchor(findings []finding.Finding) {
 			if a.ok && !ev.Time.Before(a.at) {
 				continue
 			}
-			subj := inv.g.Subject(ev)
+			subj := inv.subject(ev)
 			if a.subject == "" {
 				a.subject = subj.ID
 			}
@@ -117,9 +118,32 @@ func (inv *investigation) anchor(findings []finding.Finding) {
 		}
 		if !a.ok {
 			a.at = f.Time
+		} else {
+			inv.anchored[a.node] = true
 		}
 		inv.anchors = append(inv.anchors, a)
 	}
+}
+
+// subject is what a finding's event is about: the graph's subject of the
+// event, unless that is a hub (the System process writing files for every
+// remote session over SMB), whose walks say nothing about this event; then
+// the first target that is not one.
+func (inv *investigation) subject(ev *event.Event) event.Entity {
+	g := inv.g
+	subj := g.Subject(ev)
+	if n, ok := g.Lookup(subj.ID); !ok || !g.IsHub(n) {
+		return subj
+	}
+	for _, r := range ev.Refs {
+		if r.Role != event.RoleTarget {
+			continue
+		}
+		if n, ok := g.Lookup(r.Entity.ID); ok && !g.IsHub(n) {
+			return r.Entity
+		}
+	}
+	return subj
 }
 
 // skip is the edge filter of every walk: it follows alerted edges, edges
