@@ -462,6 +462,10 @@ func (x *explained) owner(n graph.NodeID) event.Entity {
 	switch ent.Kind {
 	case event.KindHost, event.KindPrincipal:
 		return ent
+	case event.KindEndpoint:
+		if !graph.HasPort(ent) && !graph.IsExternal(ent) && x.inv.anchored[n] {
+			return ent // in network-only data a host is its address
+		}
 	case event.KindProcess, event.KindFile:
 		return x.hostEntity(hostOf(ent))
 	case event.KindSession, event.KindCredential:

@@ -137,11 +137,14 @@ func (inv *investigation) prior(n graph.NodeID) (float64, string) {
 		if graph.IsLocal(e) {
 			return 0, ""
 		}
-		if infrastructure(e) {
+		if infrastructure(e) || inv.directoryService(e) {
 			return 0.2, "a network infrastructure service"
 		}
 		if graph.IsExternal(e) {
 			return 1, "a remote address outside the network"
+		}
+		if !graph.HasPort(e) && inv.anchored[n] {
+			return 0.3, "the address of a host the findings are about"
 		}
 		return 0.85, "a remote address"
 	case event.KindFile:
@@ -339,6 +342,22 @@ func infrastructure(e event.Entity) bool {
 	switch port {
 	case 53, 67, 68, 88, 123, 137, 138, 389, 464, 636, 3268, 3269, 5353, 5355:
 		return true
+	}
+	return false
+}
+
+// directoryService reports the Windows services of a domain controller
+// (SMB, RPC and its dynamic ports) on an address that also serves
+// Kerberos or LDAP here: every domain member talks to them.
+func (inv *investigation) directoryService(e event.Entity) bool {
+	a, port, ok := graph.Address(e)
+	if !ok || port == 0 || port != 135 && port != 139 && port != 445 && port < 49152 {
+		return false
+	}
+	for _, p := range []int{88, 389} {
+		if _, ok := inv.g.Lookup(event.Endpoint(a.String(), p).ID); ok {
+			return true
+		}
 	}
 	return false
 }
