@@ -22,6 +22,7 @@ func (g *Graph) Freeze() {
 	g.resolveDeferred()
 	g.linkServices()
 	g.linkRemote()
+	g.linkFlows()
 	g.linkSame()
 	g.frozen = true
 	g.findHubs()

@@ -87,14 +87,16 @@ type Graph struct {
 	rarity []float32
 	frozen bool
 
-	targets   []event.Entity            // per-event scratch for Add
-	starts    []procStart               // process starts, for linkSame and resolveDeferred
-	resolved  map[event.ID]event.Entity // acting processes Freeze found for events naming them by pid
-	deferred  []deferredEvent           // events whose acting process is known by pid only
-	installs  []svcInstall              // service installs, for linkServices
-	svcStarts []svcStart                // processes the service control manager started
-	conns     []remoteConn              // outgoing connections of processes, for linkRemote
-	logons    []remoteLogon             // logons that name their source port
+	targets     []event.Entity            // per-event scratch for Add
+	starts      []procStart               // process starts, for linkSame and resolveDeferred
+	resolved    map[event.ID]event.Entity // acting processes Freeze found for events naming them by pid
+	deferred    []deferredEvent           // events whose acting process is known by pid only
+	installs    []svcInstall              // service installs, for linkServices
+	svcStarts   []svcStart                // processes the service control manager started
+	hostFlows   map[string][]hostFlow     // connections hosts logged with their process, for linkFlows
+	sensorFlows []sensorFlow              // flows a network sensor logged
+	conns       []remoteConn              // outgoing connections of processes, for linkRemote
+	logons      []remoteLogon             // logons that name their source port
 }
 
 type edgeKey struct {

@@ -46,8 +46,8 @@ func (x *explained) impact() incident.Impact {
 		case (kind == "read" || strings.HasPrefix(kind, "read:")) && isData(from):
 			imp.Data = append(imp.Data, incident.DataAccess{Entity: from, By: to, Count: int(ed.Count), Bytes: ed.Bytes,
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
-		case to.Kind == event.KindEndpoint && (ed.Bytes > 0 || graph.IsExternal(to)) && ed.Both:
-			imp.Transfers = append(imp.Transfers, incident.Transfer{From: from, To: to, Bytes: ed.Bytes,
+		case to.Kind == event.KindEndpoint && kind != "addr" && (ed.Bytes > 0 || graph.IsExternal(to)) && ed.Both:
+			imp.Transfers = addTransfer(imp.Transfers, incident.Transfer{From: from, To: to, Bytes: ed.Bytes,
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
 		}
 	}
@@ -261,4 +261,21 @@ func nodePath(g *graph.Graph, rs []graph.Reach, i int) []string {
 		ids[a], ids[b] = ids[b], ids[a]
 	}
 	return ids
+}
+
+// addTransfer adds a transfer, merged with one between the same ends: the
+// host's record of a connection and the network sensor's of its volume
+// are one transfer.
+func addTransfer(ts []incident.Transfer, t incident.Transfer) []incident.Transfer {
+	for i := range ts {
+		if o := &ts[i]; o.From.ID == t.From.ID && o.To.ID == t.To.ID {
+			o.Bytes += t.Bytes
+			if t.First.Before(o.First) {
+				o.First = t.First
+			}
+			o.Events = append(o.Events, t.Events...)
+			return ts
+		}
+	}
+	return append(ts, t)
 }
