@@ -175,6 +175,7 @@ func (x *explained) collect() {
 			x.identityChain(a.node, a.at)
 		}
 	}
+	x.originSessions()
 	x.credentialReads()
 	if len(x.roots) > 0 {
 		root := x.roots[0]
@@ -240,6 +241,36 @@ func (x *explained) descendants(a *anchor) {
 			e := r.Via
 			x.edges[e] = true
 			x.add(r.Node, "attacker")
+		}
+	}
+}
+
+// originSessions adds the sessions and keys that the attack's addresses
+// outside the network went on to act through: a stolen web session
+// replayed from the attacker's address into a cloud console by single
+// sign-on, an access key used from there. An address the identity has
+// used since well before the attack is its owner's, not the attacker's.
+func (x *explained) originSessions() {
+	g := x.inv.g
+	attack := x.inv.anchors[x.group[0]].at
+	since := attack.Add(-habitualWindow).UnixNano()
+	for _, n := range x.memberNodes() {
+		ent := g.Node(n).Entity
+		if ent.Kind != event.KindEndpoint || !graph.IsExternal(ent) || graph.HasPort(ent) || g.IsHub(n) || x.inv.habitual(n, attack) {
+			continue
+		}
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			to := g.Node(ed.To)
+			if g.Kind(ed.Kind) != "from" || ed.Last < since || to.Entity.Kind != event.KindSession && to.Entity.Kind != event.KindCredential {
+				continue
+			}
+			if _, ok := x.members[ed.To]; ok {
+				continue
+			}
+			x.edges[e] = true
+			x.add(ed.To, "attacker")
+			x.identityChain(ed.To, time.Unix(0, max(ed.First, since)).UTC())
 		}
 	}
 }
