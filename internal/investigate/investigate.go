@@ -274,27 +274,6 @@ func (inv *investigation) group() [][]int {
 			}
 		}
 	}
-	// Findings on processes with a common parent or grandparent that is
-	// no hub were started by the same program run: the shell an intruder
-	// works in, the desktop of a logon that did nothing else.
-	byAncestor := map[graph.NodeID]int{}
-	for i, a := range inv.anchors {
-		if !a.ok || inv.g.Node(a.node).Entity.Kind != event.KindProcess {
-			continue
-		}
-		for _, r := range a.back {
-			if r.Depth == 0 || r.Depth > 2 || inv.g.IsHub(r.Node) || inv.g.Node(r.Node).Entity.Kind != event.KindProcess || inv.g.Kind(inv.g.Edge(r.Via).Kind) != "start" {
-				continue
-			}
-			if j, ok := byAncestor[r.Node]; ok {
-				if ri, rj := find(i), find(j); ri != rj {
-					parent[ri] = rj
-				}
-			} else {
-				byAncestor[r.Node] = i
-			}
-		}
-	}
 	// Findings whose backtracks meet in the same attacker origin (an
 	// address outside the network, a key, an account used from outside)
 	// are one attack even when neither led to the other.
