@@ -41,9 +41,17 @@ func (x *explained) story(inc *incident.Incident) []incident.Sentence {
 	for _, f := range groupFindings(inc.Findings) {
 		add(x.findingSentence(f.first, f.n))
 	}
-	for _, d := range inc.Impact.Data {
-		add(x.cite(d.Events, []event.Entity{d.By, d.Entity}, func(n []string) string {
-			return fmt.Sprintf("%s read %s%s.", n[0], n[1], volume(d.Count, d.Bytes))
+	for _, g := range incident.GroupData(inc.Impact.Data) {
+		if len(g.Items) < minDataGroup {
+			for _, d := range g.Items {
+				add(x.cite(d.Events, []event.Entity{d.By, d.Entity}, func(n []string) string {
+					return fmt.Sprintf("%s read %s%s.", n[0], n[1], volume(d.Count, d.Bytes))
+				}))
+			}
+			continue
+		}
+		add(x.cite(g.Events(), []event.Entity{g.By}, func(n []string) string {
+			return fmt.Sprintf("%s read %d items under %s%s.", n[0], g.Count(), g.Where, volume(1, g.Bytes()))
 		}))
 	}
 	for _, t := range inc.Impact.Transfers {
@@ -349,3 +357,7 @@ func title(inc *incident.Incident) string {
 	}
 	return t
 }
+
+// minDataGroup is how many items one reader read in one place before the
+// story tells them as one sentence.
+const minDataGroup = 4

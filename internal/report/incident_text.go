@@ -87,11 +87,22 @@ func writeIncidentText(ew *errWriter, inc *incident.Incident) {
 	}
 }
 
-// impactLines says what the attack reached, one line per item.
+// impactLines says what the attack reached, one line per item or per
+// place where one reader read many.
 func impactLines(inc *incident.Incident) []string {
 	var out []string
-	for _, d := range inc.Impact.Data {
-		out = append(out, fmt.Sprintf("read %s by %s (%s)", entityText(d.Entity), entityText(d.By), volume(d)))
+	for _, g := range incident.GroupData(inc.Impact.Data) {
+		if len(g.Items) < 4 {
+			for _, d := range g.Items {
+				out = append(out, fmt.Sprintf("read %s by %s (%s)", entityText(d.Entity), entityText(d.By), volume(d)))
+			}
+			continue
+		}
+		size := ""
+		if b := g.Bytes(); b > 0 {
+			size = ", " + byteSize(b)
+		}
+		out = append(out, fmt.Sprintf("read %d items under %s by %s (%d reads%s)", g.Count(), g.Where, entityText(g.By), len(g.Items), size))
 	}
 	for _, t := range inc.Impact.Transfers {
 		out = append(out, fmt.Sprintf("sent %s from %s to %s", transferSize(t), entityText(t.From), entityText(t.To)))

@@ -8,6 +8,7 @@
 package incident
 
 import (
+	"strings"
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
@@ -88,6 +89,87 @@ type DataAccess struct {
 	Bytes  int64        `json:"bytes,omitempty"`
 	First  time.Time    `json:"first"`
 	Events []event.ID   `json:"events"`
+}
+
+// DataGroup is what one reader read in one place: the objects of a
+// bucket, the files of a folder.
+type DataGroup struct {
+	By    event.Entity
+	Where string // the bucket or folder, or the item's id when it has none
+	Items []DataAccess
+}
+
+// GroupData groups data reads by reader and by the bucket or folder of
+// what was read, in order of first appearance.
+func GroupData(ds []DataAccess) []DataGroup {
+	var out []DataGroup
+	at := map[string]int{}
+	for _, d := range ds {
+		where := container(d.Entity)
+		k := d.By.ID + "\x00" + where
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, DataGroup{By: d.By, Where: where})
+		}
+		out[i].Items = append(out[i].Items, d)
+	}
+	return out
+}
+
+// whole reports an item that is the group's place itself (a bucket listed
+// or read beside its objects).
+func (g DataGroup) whole(d DataAccess) bool {
+	return d.Entity.Name == g.Where || d.Entity.ID == g.Where
+}
+
+// Count is how many items the group read, the place itself aside.
+func (g DataGroup) Count() int {
+	n := 0
+	for _, d := range g.Items {
+		if !g.whole(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// Bytes is how much the group read: its items' volumes, or the volume
+// logged on the place itself when that is larger (one read logged on both
+// the bucket and the object is counted once).
+func (g DataGroup) Bytes() int64 {
+	var items, whole int64
+	for _, d := range g.Items {
+		if g.whole(d) {
+			whole = max(whole, d.Bytes)
+		} else {
+			items += d.Bytes
+		}
+	}
+	return max(items, whole)
+}
+
+// Events are the group's evidence.
+func (g DataGroup) Events() []event.ID {
+	var out []event.ID
+	for _, d := range g.Items {
+		out = append(out, d.Events...)
+	}
+	return out
+}
+
+// container names where a read item lives: an object's bucket, a file's
+// folder; an item with neither is its own place.
+func container(e event.Entity) string {
+	if rest, ok := strings.CutPrefix(e.ID, "resource:arn:aws:s3:::"); ok {
+		bucket, _, _ := strings.Cut(rest, "/")
+		return bucket
+	}
+	if i := strings.LastIndexAny(e.Name, `\/`); i > 0 && e.Kind == event.KindFile {
+		return e.Name[:i]
+	}
+	return e.ID
 }
 
 // Transfer is data moved from the attack to a destination.
