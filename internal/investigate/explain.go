@@ -410,6 +410,9 @@ func (x *explained) add(n graph.NodeID, role string) {
 	if e.Kind == event.KindEndpoint && graph.IsLocal(e) {
 		return
 	}
+	if e.Kind == event.KindPrincipal && strings.HasSuffix(e.ID, ".amazonaws.com") {
+		return // an AWS service issuing credentials: infrastructure, not a party
+	}
 	x.members[n] = role
 }
 
@@ -502,6 +505,12 @@ func (x *explained) owner(n graph.NodeID) event.Entity {
 	case event.KindSession, event.KindCredential:
 		if h := hostOf(event.Entity{ID: strings.Replace(ent.ID, "session:host:", "session:", 1)}); strings.HasPrefix(ent.ID, "session:host:") && h.ID != "" {
 			return x.hostEntity(h)
+		}
+		for _, e := range x.inv.g.In(n) {
+			ed := x.inv.g.Edge(e)
+			if from := x.inv.g.Node(ed.From).Entity; x.inv.g.Kind(ed.Kind) == "instance" && from.Kind == event.KindHost {
+				return from // an instance's role credentials are the instance's
+			}
 		}
 		if issuer, ok := x.issuer(n); ok {
 			return x.owner(issuer)
