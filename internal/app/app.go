@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -76,11 +75,4 @@ func present(ctx context.Context, cfg Config, deps Deps, a *Analysis) error {
 		fmt.Fprintf(deps.Stdout, "\nReport: %s\n", filepath.Join(cfg.Report, "index.html"))
 	}
 	return nil
-}
-
-// readFS adapts an embedded file system to an input.
-func readFS(fsys fs.FS, root string) input {
-	return func(ctx context.Context, w *source.Walker, sink source.Sink) error {
-		return w.ReadFS(ctx, fsys, root, sink)
-	}
 }
