@@ -229,8 +229,8 @@ func (d deriver) activity(r refs) {
 		if t.Kind == event.KindHost && d.ev.Class != event.ClassCloudAPI {
 			continue
 		}
-		if d.ev.Class == event.ClassFile && t.Kind == event.KindFile && r.src.ID != "" {
-			d.link(bareIP(r.src), t, "download", false, 0) // mark of the web: where it came from
+		if d.ev.Class == event.ClassFile && t.Kind == event.KindFile && r.src.ID != "" && !strings.HasPrefix(d.ev.Action, "share_") {
+			d.link(bareIP(r.src), t, "download", false, 0) // mark of the web: where it came from (a share access names its client)
 		}
 		if start && t.Kind == event.KindProcess && r.session.ID != "" {
 			d.link(r.session, t, "session", false, 0)

@@ -243,7 +243,10 @@ func splitDN(dn string) []string {
 // named pipe (svcctl, lsarpc); elsewhere it is a file under the share's
 // local path ("\??\C:\Windows" + "PSEXESVC.exe").
 func shareTarget(c *ctx) {
-	if shareWrites(c.get("AccessMask")) {
+	switch mask := shareMask(c.get("AccessMask")); {
+	case mask&0x10000 != 0: // DELETE
+		c.ev.Action = "share_delete"
+	case mask&(0x2|0x4|0x100|0x40000) != 0: // WriteData, AppendData, WriteAttributes, WRITE_DAC
 		c.ev.Action = "share_write"
 	}
 	rel := c.get("RelativeTargetName")
@@ -261,12 +264,13 @@ func shareTarget(c *ctx) {
 	c.ev.AddRef(event.RoleTarget, c.file(strings.TrimSuffix(local, `\`)+`\`+strings.TrimPrefix(rel, `\`)))
 }
 
-// shareWrites reports whether a share access mask asks to change the
-// file: WriteData (0x2), AppendData (0x4), WriteAttributes (0x100),
-// DELETE (0x10000) or WRITE_DAC (0x40000).
-func shareWrites(mask string) bool {
+// shareMask parses a share access mask ("0x120196"); 0 when it is none.
+func shareMask(mask string) uint64 {
 	m, err := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(mask), "0x"), 16, 32)
-	return err == nil && m&(0x2|0x4|0x100|0x10000|0x40000) != 0
+	if err != nil {
+		return 0
+	}
+	return m
 }
 
 // wfpDirection: %%14592 is inbound, %%14593 outbound. The filtering platform

@@ -234,9 +234,9 @@ func TestLinuxSysmon(t *testing.T) {
 }
 
 // TestShareAccessDirection checks that a share access asking to write or
-// delete is a write, so that the file follows from the session.
+// delete is a write or a delete, so that the file follows from the session.
 func TestShareAccessDirection(t *testing.T) {
-	for mask, want := range map[string]string{"0x120089": "share_access", "0x120196": "share_write", "0x110080": "share_write", "0x1": "share_access", "": "share_access"} {
+	for mask, want := range map[string]string{"0x120089": "share_access", "0x120196": "share_write", "0x110080": "share_delete", "0x130089": "share_delete", "0x1": "share_access", "": "share_access"} {
 		ev := (&Normalizer{}).Event(&Record{Channel: "Security", Computer: "FS01", RecordID: 3, EventID: 5145, Data: []event.Field{
 			{Key: "SubjectUserName", Value: "ann"}, {Key: "SubjectDomainName", Value: "CORP"}, {Key: "SubjectLogonId", Value: "0x3e9"},
 			{Key: "ShareName", Value: `\\*\Data`}, {Key: "ShareLocalPath", Value: `\??\D:\Data`}, {Key: "RelativeTargetName", Value: `a\b.docx`},
