@@ -275,6 +275,10 @@ func (x *explained) originSessions() {
 	}
 }
 
+// massDeletion is how many files one process or session must delete for
+// them to count as data the attack destroyed.
+const massDeletion = 10
+
 // credentialReads adds the credential stores (the LSASS process) that the
 // incident's processes opened: data the attack read.
 func (x *explained) credentialReads() {
@@ -298,6 +302,32 @@ func (x *explained) credentialReads() {
 	}
 	// Cloud data the attack's keys and sessions read during the attack.
 	since := x.inv.anchors[x.group[0]].at.Add(-habitualWindow).UnixNano()
+	// Files that were there before, which the attack's processes and
+	// sessions deleted en masse: what it destroyed, or encrypted into new
+	// files. A few deletions are a tool cleaning up after itself; a
+	// program deleting the files it wrote (a browser's caches) is its own
+	// housekeeping.
+	for _, n := range x.memberNodes() {
+		if k := g.Node(n).Entity.Kind; k != event.KindProcess && k != event.KindSession {
+			continue
+		}
+		var deleted []graph.EdgeID
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			if k := g.Kind(ed.Kind); (k == "delete" || k == "share_delete") && g.Node(ed.To).Entity.Kind == event.KindFile && ed.Last >= since && !x.inv.written(ed.To) {
+				deleted = append(deleted, e)
+			}
+		}
+		if len(deleted) < massDeletion {
+			continue
+		}
+		for _, e := range deleted {
+			x.edges[e] = true
+			if _, ok := x.members[g.Edge(e).To]; !ok {
+				x.members[g.Edge(e).To] = "data"
+			}
+		}
+	}
 	for _, n := range x.memberNodes() {
 		if k := g.Node(n).Entity.Kind; k != event.KindSession && k != event.KindCredential {
 			continue

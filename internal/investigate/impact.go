@@ -41,10 +41,14 @@ func (x *explained) impact() incident.Impact {
 		from, to := g.Node(ed.From).Entity, g.Node(ed.To).Entity
 		switch {
 		case x.members[ed.To] == "data" && (kind == "access" || to.Kind == event.KindFile):
-			imp.Data = append(imp.Data, incident.DataAccess{Entity: to, By: from, Count: int(ed.Count),
+			action := "read"
+			if kind == "delete" || kind == "share_delete" {
+				action = "delete"
+			}
+			imp.Data = append(imp.Data, incident.DataAccess{Entity: to, By: from, Action: action, Count: int(ed.Count),
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
 		case (kind == "read" || strings.HasPrefix(kind, "read:")) && isData(from):
-			imp.Data = append(imp.Data, incident.DataAccess{Entity: from, By: to, Count: int(ed.Count), Bytes: ed.Bytes,
+			imp.Data = append(imp.Data, incident.DataAccess{Entity: from, By: to, Action: "read", Count: int(ed.Count), Bytes: ed.Bytes,
 				First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
 		case to.Kind == event.KindEndpoint && kind != "addr" && (ed.Bytes > 0 || graph.IsExternal(to)) && ed.Both:
 			imp.Transfers = addTransfer(imp.Transfers, incident.Transfer{From: from, To: to, Bytes: ed.Bytes,
@@ -59,7 +63,7 @@ func (x *explained) impact() incident.Impact {
 		for _, e := range g.Out(n) {
 			ed := g.Edge(e)
 			if x.edges[e] || !x.inv.skip(e) {
-				imp.Data = append(imp.Data, incident.DataAccess{Entity: ent, By: g.Node(ed.To).Entity, Count: int(ed.Count),
+				imp.Data = append(imp.Data, incident.DataAccess{Entity: ent, By: g.Node(ed.To).Entity, Action: "read", Count: int(ed.Count),
 					First: time.Unix(0, ed.First).UTC(), Events: g.Evidence(e)})
 				break
 			}

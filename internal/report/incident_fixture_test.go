@@ -112,7 +112,7 @@ func newPhishing() phishing {
 		},
 		Stages: []string{"initial-access", "execution", "command-and-control", "credential-access", "exfiltration"},
 		Impact: incident.Impact{
-			Data:       []incident.DataAccess{{Entity: lsass, By: payload, Count: 1, Bytes: 45 * mib, First: at(21, 13), Events: []event.ID{eAccess, eDump}}},
+			Data:       []incident.DataAccess{{Entity: lsass, By: payload, Action: "read", Count: 1, Bytes: 45 * mib, First: at(21, 13), Events: []event.ID{eAccess, eDump}}},
 			Transfers:  []incident.Transfer{{From: payload, To: c2, Bytes: 48 * mib, First: at(7, 0), Events: []event.ID{eBeacon, eLast}}},
 			Hosts:      []incident.Subject{{Entity: host, Time: at(3, 5), Evidence: []event.ID{eOpen}}},
 			Identities: []incident.Subject{{Entity: alice, Time: at(0, 30), Evidence: []event.ID{eLogon}}},

@@ -85,33 +85,37 @@ type Impact struct {
 type DataAccess struct {
 	Entity event.Entity `json:"entity"` // file, object, bucket, secret, mailbox
 	By     event.Entity `json:"by"`     // who read it
-	Count  int          `json:"count"`
-	Bytes  int64        `json:"bytes,omitempty"`
-	First  time.Time    `json:"first"`
-	Events []event.ID   `json:"events"`
+	// Action is "read", or "delete" for data the attack deleted (the
+	// originals ransomware encrypted).
+	Action string     `json:"action"`
+	Count  int        `json:"count"`
+	Bytes  int64      `json:"bytes,omitempty"`
+	First  time.Time  `json:"first"`
+	Events []event.ID `json:"events"`
 }
 
-// DataGroup is what one reader read in one place: the objects of a
-// bucket, the files of a folder.
+// DataGroup is what one reader read (or deleted) in one place: the
+// objects of a bucket, the files of a folder.
 type DataGroup struct {
-	By    event.Entity
-	Where string // the bucket or folder, or the item's id when it has none
-	Items []DataAccess
+	By     event.Entity
+	Action string
+	Where  string // the bucket or folder, or the item's id when it has none
+	Items  []DataAccess
 }
 
-// GroupData groups data reads by reader and by the bucket or folder of
+// GroupData groups data reads by reader, action and by the bucket or folder of
 // what was read, in order of first appearance.
 func GroupData(ds []DataAccess) []DataGroup {
 	var out []DataGroup
 	at := map[string]int{}
 	for _, d := range ds {
 		where := container(d.Entity)
-		k := d.By.ID + "\x00" + where
+		k := d.By.ID + "\x00" + d.Action + "\x00" + where
 		i, ok := at[k]
 		if !ok {
 			i = len(out)
 			at[k] = i
-			out = append(out, DataGroup{By: d.By, Where: where})
+			out = append(out, DataGroup{By: d.By, Action: d.Action, Where: where})
 		}
 		out[i].Items = append(out[i].Items, d)
 	}
