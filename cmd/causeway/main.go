@@ -248,6 +248,7 @@ func commonFlags(name string, stderr io.Writer) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.Respond.MinSeverity, "respond-severity", "medium", "the least severe incident to plan containment for: informational, low, medium, high or critical")
 	fs.StringVar(&cfg.Respond.Agents, "agents", "", "file naming the host agents, host -> {url, key_file} (enforce)")
 	fs.StringVar(&cfg.Report, "report", "", "write incident reports (index.html, one page per incident, incidents.md, incidents.json) into this directory")
+	fs.BoolVar(&cfg.LearnClocks, "learn-clocks", false, "learn each network sensor's clock offset from the flows hosts also logged, and shift its events onto the hosts' clock")
 	fs.StringVar(&cfg.Events, "events", "", "also write the normalized events to this file as JSON lines (- for standard output)")
 	fs.Func("domain", "map a Windows domain to its DNS suffix, NAME=SUFFIX (repeatable), so CORP\\alice and alice@corp.com are one principal", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/causeway-soc/causeway/internal/clock"
 	"github.com/causeway-soc/causeway/internal/detect"
 	"github.com/causeway-soc/causeway/internal/graph"
 	"github.com/causeway-soc/causeway/internal/investigate"
@@ -23,6 +24,9 @@ type Analysis struct {
 	// Events are the normalized events by id: the evidence that findings,
 	// graph edges and story sentences cite.
 	Events map[event.ID]*event.Event
+	// Clocks are the network sensors' clock offsets learned from the
+	// flows hosts also logged (Config.LearnClocks).
+	Clocks []clock.Offset
 }
 
 // Incidents returns the incidents found.
@@ -66,17 +70,32 @@ func analyze(ctx context.Context, cfg Config, deps Deps, read input) (_ *Analysi
 		}()
 		events = w.Write
 	}
-	sink := &countingSink{next: inv, keep: func(ev *event.Event) {
-		if _, dup := a.Events[ev.ID]; dup {
-			return // the same record read twice (an EVTX and its JSON twin)
-		}
+	process := func(ev *event.Event) {
 		a.Events[ev.ID] = ev
 		det.Observe(ev, found)
 		a.Graph.Add(ev)
 		if events != nil {
 			events(ev)
 		}
+	}
+	// With clocks to learn, events wait until every flow has been seen.
+	var learner *clock.Learner
+	var held []*event.Event
+	sink := &countingSink{next: inv, keep: func(ev *event.Event) {
+		if _, dup := a.Events[ev.ID]; dup {
+			return // the same record read twice (an EVTX and its JSON twin)
+		}
+		if learner == nil {
+			process(ev)
+			return
+		}
+		a.Events[ev.ID] = ev
+		learner.Observe(ev)
+		held = append(held, ev)
 	}}
+	if cfg.LearnClocks {
+		learner = clock.NewLearner(clock.Config{})
+	}
 
 	start := deps.Now()
 	stop := startProgress(cfg, deps, walker.Stats(), sink, start)
@@ -85,6 +104,13 @@ func analyze(ctx context.Context, cfg Config, deps Deps, read input) (_ *Analysi
 	inv.Finish(walker.Stats(), deps.Now().Sub(start))
 	if err != nil {
 		return a, err
+	}
+	if learner != nil {
+		a.Clocks = learner.Offsets()
+		clock.Apply(held, a.Clocks)
+		for _, ev := range held {
+			process(ev)
+		}
 	}
 	det.Flush(found)
 	tally.Finish()

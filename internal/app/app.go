@@ -24,6 +24,9 @@ type Config struct {
 	Events   string            // file to write the normalized events to as JSON lines; "-" is Stdout
 	Report   string            // directory to write the incident reports to
 	Respond  RespondConfig     // containment: plan, monitor or enforce
+	// LearnClocks learns each network sensor's clock offset from the flows
+	// hosts also logged, and shifts its events onto the hosts' clock.
+	LearnClocks bool
 }
 
 // Deps are the outside world the app talks to.
@@ -70,6 +73,12 @@ func present(ctx context.Context, cfg Config, deps Deps, a *Analysis) error {
 	}
 	if err := report.WriteSummaryText(deps.Stdout, a.Summary); err != nil {
 		return err
+	}
+	if len(a.Clocks) > 0 {
+		fmt.Fprintln(deps.Stdout)
+	}
+	for _, o := range a.Clocks {
+		fmt.Fprintf(deps.Stdout, "Clock of %s\n", o)
 	}
 	if cfg.Report != "" {
 		fmt.Fprintf(deps.Stdout, "\nReport: %s\n", filepath.Join(cfg.Report, "index.html"))
