@@ -16,7 +16,7 @@ build: ## build bin/causeway
 	$(GO) build -o bin/causeway ./cmd/causeway
 
 test: ## run every test with the race detector (what CI runs)
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 test-short: ## run the unit tests only, without the corpora
 	CAUSEWAY_CORPORA=/nonexistent $(GO) test -count=1 $(PKGS)
