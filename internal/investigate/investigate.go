@@ -7,6 +7,7 @@
 package investigate
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -229,6 +230,26 @@ func index(rs []graph.Reach) map[graph.NodeID]int {
 	return m
 }
 
+// stagingWindow is how long before data is sent out its staging counts as
+// the same theft.
+const stagingWindow = time.Hour
+
+// sessionOf returns the logon session an anchor's process ran in, when
+// the session is no hub.
+func (inv *investigation) sessionOf(a anchor) (graph.NodeID, bool) {
+	g := inv.g
+	if !a.ok || g.Node(a.node).Entity.Kind != event.KindProcess {
+		return 0, false
+	}
+	for _, e := range g.In(a.node) {
+		ed := g.Edge(e)
+		if g.Kind(ed.Kind) == "session" && g.Node(ed.From).Entity.Kind == event.KindSession && !g.IsHub(ed.From) {
+			return ed.From, true
+		}
+	}
+	return 0, false
+}
+
 // group joins findings whose walks reach each other's subject: one led to
 // the other. Each group's joins record the path that joined it.
 func (inv *investigation) group() [][]int {
@@ -271,6 +292,25 @@ func (inv *investigation) group() [][]int {
 						parent[ri] = rj
 					}
 				}
+			}
+		}
+	}
+	// Data staged and then sent out from one logon session is one theft,
+	// even where no log shows the sending program reading the staged file:
+	// an exfiltration finding joins the collection findings of its session
+	// within the hour before it.
+	for i, a := range inv.anchors {
+		s, ok := inv.sessionOf(a)
+		if !ok || !slices.Contains(a.f.Rule.Tactics, "exfiltration") {
+			continue
+		}
+		for j, b := range inv.anchors {
+			if t, ok := inv.sessionOf(b); !ok || t != s || !slices.Contains(b.f.Rule.Tactics, "collection") ||
+				b.at.After(a.at) || a.at.Sub(b.at) > stagingWindow {
+				continue
+			}
+			if ri, rj := find(i), find(j); ri != rj {
+				parent[ri] = rj
 			}
 		}
 	}

@@ -220,3 +220,58 @@ func titles(incs []incident.Incident) []string {
 	}
 	return out
 }
+
+// TestStagingThenExfiltration: an evening logon whose shell packs files
+// and whose browser then uploads a large file is one theft, although no
+// log shows the browser reading the archive; a discovery finding in the
+// same session is not pulled in by it. The upload's destination, which
+// appeared only after the packing, is not the root cause: the account is.
+func TestStagingThenExfiltration(t *testing.T) {
+	w := newWorld()
+	user := (&event.Principals{}).Name("pedro@corp.example.com")
+	session := event.Session(w.host.ID, "0x751a38c", "")
+	explorer := w.proc("e", `C:\Windows\explorer.exe`)
+	cmd := w.proc("c", `C:\Windows\System32\cmd.exe`)
+	zip := w.proc("z", `C:\Program Files\7-Zip\7z.exe`)
+	chrome := w.proc("g", `C:\Program Files\Google\Chrome\Application\chrome.exe`)
+	nltest := w.proc("n", `C:\Windows\System32\nltest.exe`)
+	drop := event.Endpoint("162.125.69.14", 443)
+	w.add(0, event.ClassLogon, "logon", ref(event.RoleTargetUser, user), ref(event.RoleSession, session))
+	start := func(sec int, parent, child event.Entity) *event.Event {
+		return w.add(sec, event.ClassProcess, "start", ref(event.RoleActor, parent), ref(event.RoleTarget, child),
+			ref(event.RoleSession, session), ref(event.RoleUser, user), ref(event.RoleImage, w.file(child.Name)))
+	}
+	start(1, event.Entity{}, explorer)
+	start(60, explorer, cmd)
+	pack := start(400, cmd, zip)
+	start(700, explorer, chrome)
+	up := w.add(760, event.ClassNetwork, "connect", ref(event.RoleActor, chrome), ref(event.RoleSrc, event.Endpoint("10.10.1.26", 51234)), ref(event.RoleDst, drop))
+	up.BytesOut = 150 << 20
+	disc := start(900, explorer, nltest)
+
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	tactic := func(f finding.Finding, tac string) finding.Finding { f.Rule.Tactics = []string{tac}; return f }
+	findings := []finding.Finding{
+		tactic(find("Archive created", "medium", []string{"T1560.001"}, pack), "collection"),
+		tactic(find("Large upload", "medium", []string{"T1567.002"}, up), "exfiltration"),
+		tactic(find("Domain trust discovery", "medium", []string{"T1482"}, disc), "discovery"),
+	}
+	incs := Run(Config{}, g, findings, func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 2 {
+		t.Fatalf("%d incidents %v, want the theft and the discovery apart", len(incs), titles(incs))
+	}
+	theft := incs[0]
+	if len(theft.Findings) != 2 {
+		theft = incs[1]
+	}
+	if len(theft.Findings) != 2 {
+		t.Fatalf("no incident holds both the packing and the upload: %v", titles(incs))
+	}
+	if len(theft.RootCauses) == 0 || theft.RootCauses[0].Entity.ID == drop.ID {
+		t.Errorf("root cause %v: the upload's destination, which came last, ranks first", theft.RootCauses)
+	}
+}

@@ -77,6 +77,10 @@ func (inv *investigation) rootCauses(group []int) []candidate {
 			c.score += 0.1
 			c.reasons = append(c.reasons, "nothing unusual led to it")
 		}
+		if !earliest.IsZero() && inv.firstInfluence(c.node) > earliest.Add(inv.g.Config().Skew).UnixNano() {
+			c.score /= 2 // where data went, not where the attack came from
+			c.reasons = append(c.reasons, "but it acted only after the first finding")
+		}
 		list = append(list, c)
 	}
 	sort.Slice(list, func(i, j int) bool {
