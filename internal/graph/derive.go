@@ -64,6 +64,7 @@ func (g *Graph) Add(ev *event.Event) {
 		g.noteService(ev, r, d.t)
 		g.noteRemote(ev, r, d.t)
 		g.noteFlow(ev, r, d.t)
+		g.noteGUID(ev, r, d.t)
 	}
 	if pid, ok := actorPID(ev, r); ok {
 		// The acting process is known by pid only: resolve it at Freeze,

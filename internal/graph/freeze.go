@@ -24,6 +24,7 @@ func (g *Graph) Freeze() {
 	g.linkRemote()
 	g.linkFlows()
 	g.linkSame()
+	g.linkGUIDs()
 	g.frozen = true
 	g.findHubs()
 	g.scoreRarity()

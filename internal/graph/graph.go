@@ -89,6 +89,7 @@ type Graph struct {
 
 	targets     []event.Entity            // per-event scratch for Add
 	starts      []procStart               // process starts, for linkSame and resolveDeferred
+	guids       []guidPID                 // pids of GUID-named processes, for linkGUIDs
 	resolved    map[event.ID]event.Entity // acting processes Freeze found for events naming them by pid
 	deferred    []deferredEvent           // events whose acting process is known by pid only
 	installs    []svcInstall              // service installs, for linkServices
