@@ -55,15 +55,17 @@ func TestScenarios(t *testing.T) {
 		if len(s.Benign) > 0 {
 			t.Errorf("%s: benign entities in incidents: %v", s.Name, s.Benign)
 		}
+		if s.RootCause1 < 1 {
+			t.Errorf("%s: the true root cause is not ranked first", s.Name)
+		}
 	}
 	for _, f := range []struct {
 		name      string
 		got, want float64
 	}{
-		{"root_cause_hit_at_1", sum.RootCause1, 0.93},
 		{"entity_f1", sum.EntityF1, 0.83},
-		{"technique_recall", sum.TechRecall, 0.70},
-		{"technique_precision", sum.TechPrecis, 0.72},
+		{"technique_recall", sum.TechRecall, 0.71},
+		{"technique_precision", sum.TechPrecis, 0.70},
 	} {
 		if f.got < f.want {
 			t.Errorf("%s = %.3f, below the %.2f reached before", f.name, f.got, f.want)
