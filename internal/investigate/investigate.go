@@ -284,8 +284,8 @@ func (inv *investigation) group() [][]int {
 		}
 		for _, rs := range [][]graph.Reach{a.back, a.fwd} {
 			for _, r := range rs {
-				if inv.g.IsHub(r.Node) {
-					continue // reaching a hub joins nothing
+				if r.Depth > 0 && inv.g.IsHub(r.Node) {
+					continue // reaching a hub joins nothing; findings about the hub itself are about one thing
 				}
 				for _, j := range byNode[r.Node] {
 					if ri, rj := find(i), find(j); ri != rj {
