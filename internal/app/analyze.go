@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/causeway-soc/causeway/internal/clock"
@@ -115,7 +116,7 @@ func analyze(ctx context.Context, cfg Config, deps Deps, read input) (_ *Analysi
 	det.Flush(found)
 	tally.Finish()
 	a.Graph.Freeze()
-	a.Summary.Incidents = investigate.Run(investigate.Config{}, a.Graph, a.Findings, a.Lookup)
+	a.Summary.Incidents = investigate.Run(investigate.Config{Curated: builtinRule}, a.Graph, a.Findings, a.Lookup)
 	return a, nil
 }
 
@@ -148,3 +149,7 @@ func (s *countingSink) Event(ev *event.Event) {
 	s.keep(ev)
 }
 func (s *countingSink) Error(err error) { s.errors.Add(1); s.next.Error(err) }
+
+// builtinRule reports Causeway's own rules, whose ATT&CK tags are curated
+// for what each match shows.
+func builtinRule(r finding.Rule) bool { return strings.HasPrefix(r.Path, builtinPrefix+"/") }

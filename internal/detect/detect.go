@@ -132,7 +132,7 @@ func (d *Detector) rule(r *sigma.Rule) finding.Rule {
 	if fr, ok := d.rules[r]; ok {
 		return fr
 	}
-	fr := findingRule(r.ID, r.Title, r.Level, r.Status, r.Tags)
+	fr := findingRule(r.ID, r.Title, r.Level, r.Status, r.Path, r.Tags)
 	d.rules[r] = fr
 	return fr
 }
@@ -143,7 +143,7 @@ func (d *Detector) correlationFinding(h *sigma.CorrelationHit) finding.Finding {
 	c := h.Correlation
 	fr, ok := d.corrs[c]
 	if !ok {
-		fr = findingRule(c.ID, c.Title, c.Level, c.Status, c.Tags)
+		fr = findingRule(c.ID, c.Title, c.Level, c.Status, c.Path, c.Tags)
 		d.corrs[c] = fr
 	}
 	evs := make([]*event.Event, 0, len(h.Events))
@@ -162,9 +162,9 @@ func (d *Detector) correlationFinding(h *sigma.CorrelationHit) finding.Finding {
 	return f
 }
 
-func findingRule(id, title, level, status string, tags []string) finding.Rule {
+func findingRule(id, title, level, status, path string, tags []string) finding.Rule {
 	tech, tact := finding.ParseTags(tags)
-	return finding.Rule{ID: id, Title: title, Level: level, Status: status, Techniques: tech, Tactics: tact}
+	return finding.Rule{ID: id, Title: title, Level: level, Status: status, Techniques: tech, Tactics: tact, Path: path}
 }
 
 // pendingMatch is a rule match waiting for the correlator.

@@ -53,7 +53,7 @@ func (inv *investigation) explain(group []int) (incident.Incident, bool) {
 		inc.RootCauses = append(inc.RootCauses, rc)
 	}
 	inc.FirstCompromised = x.firstCompromised()
-	inc.Techniques, inc.Stages = x.addInferred(techniques(inc.Findings))
+	inc.Techniques, inc.Stages = x.addInferred(techniques(inc.Findings, inv.cfg.Curated))
 	inc.Impact = x.impact()
 	inc.Entities = x.memberList()
 	inc.Graph = x.graph()
@@ -619,12 +619,19 @@ func hostOf(e event.Entity) event.Entity {
 // and the tactics reached in kill-chain order. Informational findings
 // (context rules, which fire on benign side effects as often as on
 // attacks) name no technique.
-func techniques(fs []finding.Finding) ([]incident.Technique, []string) {
+func techniques(fs []finding.Finding, curated func(finding.Rule) bool) ([]incident.Technique, []string) {
 	byID := map[string]*incident.Technique{}
 	var order []string
 	tactics := map[string]bool{}
+	serious := false
 	for _, f := range fs {
-		if f.Rule.Level == "informational" {
+		serious = serious || finding.LevelRank(f.Rule.Level) >= finding.LevelRank("medium")
+	}
+	for _, f := range fs {
+		switch l := finding.LevelRank(f.Rule.Level); {
+		case f.Rule.Level == "informational":
+			continue
+		case serious && curated != nil && l < finding.LevelRank("medium") && !curated(f.Rule):
 			continue
 		}
 		for _, t := range f.Rule.Tactics {

@@ -31,6 +31,12 @@ type Config struct {
 	// MinLevel drops incidents whose findings are all below this level.
 	// Default "low" (informational findings alone make no incident).
 	MinLevel string
+	// Curated reports rules whose ATT&CK tags are trusted at every level.
+	// In an incident with a finding of medium or above, the techniques of
+	// other rules' low findings are left out: broad low rules tag what
+	// they might mean (every role session "T1550.001"), not what
+	// happened. Nil trusts every rule.
+	Curated func(finding.Rule) bool
 }
 
 func (c Config) withDefaults() Config {

@@ -3,6 +3,7 @@ package investigate
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -273,5 +274,33 @@ func TestStagingThenExfiltration(t *testing.T) {
 	}
 	if len(theft.RootCauses) == 0 || theft.RootCauses[0].Entity.ID == drop.ID {
 		t.Errorf("root cause %v: the upload's destination, which came last, ranks first", theft.RootCauses)
+	}
+}
+
+// TestLowFindingsTechniques: beside a serious finding, a broad low rule's
+// tags are not claimed as techniques, a curated low rule's are; alone,
+// low findings still name their techniques.
+func TestLowFindingsTechniques(t *testing.T) {
+	rule := func(id, level, path string, techs ...string) finding.Finding {
+		return finding.Finding{Rule: finding.Rule{ID: id, Title: id, Level: level, Path: path, Techniques: techs}}
+	}
+	curated := func(r finding.Rule) bool { return strings.HasPrefix(r.Path, "builtin/") }
+	ids := func(fs ...finding.Finding) []string {
+		techs, _ := techniques(fs, curated)
+		var out []string
+		for _, t := range techs {
+			out = append(out, t.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	dump := rule("dump", "high", "sigma/lsass.yml", "T1003.001")
+	broad := rule("assume", "low", "sigma/assume_role.yml", "T1550.001")
+	whoami := rule("whoami", "low", "builtin/windows/whoami.yml", "T1033")
+	if got := ids(dump, broad, whoami); !slices.Equal(got, []string{"T1003.001", "T1033"}) {
+		t.Errorf("with a high finding: %v, want the high and the curated low rule's", got)
+	}
+	if got := ids(broad); !slices.Equal(got, []string{"T1550.001"}) {
+		t.Errorf("low alone: %v, want its technique", got)
 	}
 }

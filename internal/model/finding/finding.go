@@ -33,6 +33,9 @@ type Rule struct {
 	// names such as "stealth", kept verbatim).
 	Techniques []string `json:"techniques,omitempty"`
 	Tactics    []string `json:"tactics,omitempty"`
+	// Path is the file the rule was read from ("builtin/windows/x.yml"
+	// for Causeway's own pack).
+	Path string `json:"path,omitempty"`
 }
 
 // LevelRank orders rule levels: 1 for informational up to 5 for
