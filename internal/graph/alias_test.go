@@ -104,10 +104,11 @@ func TestSameOnlyWithinTwoSeconds(t *testing.T) {
 }
 
 func TestPIDOnlyWithoutStart(t *testing.T) {
-	// No start of pid 0x7c4 is known: the access is the session's.
+	// No start of pid 0x7c4 is known: the access is the session's, and
+	// the session is its user's.
 	dump := file(`C:\Windows\Temp\lsass.dmp`)
 	g := build(graph.Config{}, securityAccess("4663", 0, "0x7c4", procdumpExe, dump))
-	wantEdges(t, g, logon.ID+" -access-> "+dump.ID)
+	wantEdges(t, g, logon.ID+" -access-> "+dump.ID, "principal:alice@corp.com -as-> "+logon.ID)
 }
 
 func TestPIDOnlyPrefersLatestEarlierStart(t *testing.T) {

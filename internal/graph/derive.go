@@ -265,6 +265,9 @@ func (d deriver) context(r refs, a event.Entity) {
 	if r.actor.ID != "" && r.actor.ID != a.ID {
 		d.link(r.actor, a, "as", false, 0)
 	}
+	if a.Kind == event.KindSession && r.user.Kind == event.KindPrincipal && r.user.ID != a.ID && !strings.HasPrefix(r.user.ID, "principal:arn:") {
+		d.link(r.user, a, "as", false, 0) // an identity provider's user acting in a session of theirs
+	}
 	if d.ev.Class == event.ClassCloudAPI && r.host.ID != "" && (a.Kind == event.KindSession || a.Kind == event.KindCredential) {
 		d.link(r.host, a, "instance", false, 0) // an instance's role session
 		if r.credential.ID != "" && r.credential.ID != a.ID {

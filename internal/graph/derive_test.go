@@ -211,3 +211,24 @@ func TestLogon(t *testing.T) {
 		t.Error("a successful logon's edge is not Failed")
 	}
 }
+
+// An identity provider's user acting in one of their sessions (an Entra
+// audit record's initiator and correlation id) leads to the session, so
+// that what the session did follows from the account; an AWS role's ARN
+// does not lead to every session of the role.
+func TestUserActsInSession(t *testing.T) {
+	user := (&event.Principals{}).Name("pgustavo@simulandlabs.com")
+	sess := event.Session("entra", "630d7f0c-acc4-4596-85ab-7e5d839b4291", "")
+	app := event.Resource("entra", "0d2f5969-011b-460d-ac74-3291d227d49f", "SimuLandApp")
+	grant := ev("grant", 0, event.ClassAccount, "grant-permission", ref(event.RoleUser, user), ref(event.RoleSession, sess), ref(event.RoleTarget, app))
+	g := build(graph.Config{}, grant)
+	findEdge(t, g, user, sess, "as")
+
+	role := event.Entity{Kind: event.KindPrincipal, ID: "principal:arn:aws:iam::111122223333:role/deploy", Name: "deploy"}
+	rs := event.Session("aws", "asia000example", "")
+	call := ev("call", 0, event.ClassCloudAPI, "ListBuckets", ref(event.RoleUser, role), ref(event.RoleSession, rs))
+	g = build(graph.Config{}, call)
+	if _, ok := lookupEdge(g, role.ID, rs.ID, "as"); ok {
+		t.Error("a role's ARN leads to its session")
+	}
+}
