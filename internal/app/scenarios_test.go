@@ -63,9 +63,9 @@ func TestScenarios(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"entity_f1", sum.EntityF1, 0.83},
-		{"technique_recall", sum.TechRecall, 0.73},
-		{"technique_precision", sum.TechPrecis, 0.80},
+		{"entity_f1", sum.EntityF1, 0.84},
+		{"technique_recall", sum.TechRecall, 0.76},
+		{"technique_precision", sum.TechPrecis, 0.82},
 	} {
 		if f.got < f.want {
 			t.Errorf("%s = %.3f, below the %.2f reached before", f.name, f.got, f.want)
