@@ -64,7 +64,7 @@ func TestScenarios(t *testing.T) {
 		got, want float64
 	}{
 		{"entity_f1", sum.EntityF1, 0.84},
-		{"technique_recall", sum.TechRecall, 0.76},
+		{"technique_recall", sum.TechRecall, 0.79},
 		{"technique_precision", sum.TechPrecis, 0.82},
 	} {
 		if f.got < f.want {
