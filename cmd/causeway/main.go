@@ -95,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&cfg.Environment, "environment", "", "environment file (YAML); default: the built-in company")
 		fs.StringVar(&cfg.Campaigns, "campaigns", "", "comma-separated attack campaigns (default all; none for background only)")
 		fs.StringVar(&cfg.Output, "output", "text", "summary format: text or json")
+		fs.StringVar(&cfg.WindowsFormat, "windows-format", "json", "Windows event files: json (evtx_dump JSON lines) or evtx (Windows event log files)")
 		if _, err = parse(fs, rest); err == nil {
 			err = app.Simulate(ctx, cfg, deps)
 		}

@@ -61,6 +61,13 @@ const (
 	srcEntra      = "entra"
 )
 
+// winWriter writes Windows events in one of the formats of
+// Config.WindowsFormat.
+type winWriter interface {
+	Write(e *write.WinEvent) error
+	Close() error
+}
+
 // sim is one run.
 type sim struct {
 	cfg        Config
@@ -74,7 +81,7 @@ type sim struct {
 	nextReport int64
 
 	st       write.Stats
-	windows  *write.Windows
+	windows  winWriter
 	trail    *write.Series
 	okta     *write.Series
 	auth     *write.Series
@@ -110,7 +117,11 @@ func newSim(cfg Config, out string, progress io.Writer) *sim {
 		counts: map[string]int64{}, nextReport: progressEvery, serials: map[string]uint64{},
 	}
 	s.proto = s.rng("zeek/protocols")
-	s.windows = write.NewWindows(filepath.Join(out, DirWindows), cfg.MaxFileBytes, &s.st)
+	if cfg.WindowsFormat == WindowsEVTX {
+		s.windows = write.NewEVTX(filepath.Join(out, DirWindows), cfg.MaxFileBytes, &s.st)
+	} else {
+		s.windows = write.NewWindows(filepath.Join(out, DirWindows), cfg.MaxFileBytes, &s.st)
+	}
 	s.trail = write.NewSeries(filepath.Join(out, DirCloudTrail), write.CloudTrailPeriod, write.CloudTrailLayout, &s.st)
 	s.okta = write.NewSeries(filepath.Join(out, DirOkta), 24*time.Hour, write.OktaLayout, &s.st)
 	s.auth = write.NewSeries(filepath.Join(out, DirLinux), 24*time.Hour, write.AuthLogLayout, &s.st)

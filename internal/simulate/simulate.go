@@ -1,8 +1,8 @@
 // Package simulate is Causeway's attack range: from an environment
 // description (people, Windows and Linux hosts, an AWS account, an Okta
 // organisation, an Entra ID tenant) it writes telemetry in the sources'
-// native formats (Windows Sysmon and Security events as evtx_dump JSON,
-// CloudTrail, VPC Flow Logs, Okta System Log, Entra ID sign-ins, auth.log,
+// native formats (Windows Sysmon and Security events as evtx_dump JSON or
+// EVTX files, CloudTrail, VPC Flow Logs, Okta System Log, Entra ID sign-ins, auth.log,
 // auditd, Zeek conn, dns, http and ssl logs), with benign background shaped
 // like a working company and attack campaigns interleaved in the same
 // streams, and a ground-truth scenario file per campaign in the format of
@@ -43,7 +43,16 @@ type Config struct {
 	Campaigns []string
 	// MaxFileBytes rotates Windows event files at this size; zero is 64 MiB.
 	MaxFileBytes int64
+	// WindowsFormat is how Windows events are written: WindowsJSON (the
+	// default, "" too) or WindowsEVTX.
+	WindowsFormat string
 }
+
+// Formats of the Windows event files (Config.WindowsFormat).
+const (
+	WindowsJSON = "json" // evtx_dump JSON lines
+	WindowsEVTX = "evtx" // Windows XML Event Log files
+)
 
 // DefaultStart is a Monday, so that a one-day run is a working day.
 var DefaultStart = time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
@@ -134,6 +143,13 @@ func (c *Config) fill() error {
 	}
 	if c.MaxFileBytes <= 0 {
 		c.MaxFileBytes = 64 << 20
+	}
+	switch c.WindowsFormat {
+	case "":
+		c.WindowsFormat = WindowsJSON
+	case WindowsJSON, WindowsEVTX:
+	default:
+		return fmt.Errorf("unknown Windows format %q: want %s or %s", c.WindowsFormat, WindowsJSON, WindowsEVTX)
 	}
 	if c.Campaigns == nil {
 		c.Campaigns = Campaigns()

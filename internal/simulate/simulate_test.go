@@ -59,8 +59,10 @@ func run(t *testing.T) (string, simulate.Summary, []*event.Event) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if simulated.dir != "" {
-		os.RemoveAll(simulated.dir)
+	for _, dir := range []string{simulated.dir, simulatedEVTX.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

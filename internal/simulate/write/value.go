@@ -1,7 +1,7 @@
 // Package write serializes simulated telemetry in the native formats of its
-// sources (Windows event JSON as evtx_dump writes it, CloudTrail, Okta System
-// Log, syslog, Zeek TSV) and streams it into files that rotate by size or by
-// time, so that any volume is written in bounded memory.
+// sources (Windows events as EVTX files or as evtx_dump's JSON, CloudTrail,
+// Okta System Log, syslog, Zeek TSV) and streams it into files that rotate
+// by size or by time, so that any volume is written in bounded memory.
 //
 // Writers are used by one goroutine; each file they write is closed before
 // the writer moves on to the next, and Close flushes the last one.

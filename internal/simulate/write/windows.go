@@ -135,12 +135,8 @@ func appendWinEvent(b []byte, e *WinEvent, p provider, recordID uint64) []byte {
 	b = strconv.AppendInt(b, int64(e.EventID), 10)
 	b = append(b, `,"Version":`...)
 	b = strconv.AppendInt(b, int64(e.Version), 10)
-	level := 4
-	if e.Channel == ChannelSecurity {
-		level = 0
-	}
 	b = append(b, `,"Level":`...)
-	b = strconv.AppendInt(b, int64(level), 10)
+	b = strconv.AppendInt(b, int64(winLevel(e.Channel)), 10)
 	b = append(b, `,"Task":`...)
 	b = strconv.AppendInt(b, int64(e.Task), 10)
 	b = append(b, `,"Opcode":0,"Keywords":`...)
