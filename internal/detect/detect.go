@@ -38,7 +38,9 @@ type Detector struct {
 	seq      int
 	newest   time.Time                 // newest event time seen
 	evidence map[event.ID]*event.Event // events in open correlation windows
-	horizon  time.Duration             // longest correlation timespan
+	arrived  []*event.Event            // the same, oldest first from head
+	head     int
+	horizon  time.Duration // longest correlation timespan
 }
 
 // New returns a Detector over rs.
@@ -95,6 +97,8 @@ func (d *Detector) Flush(emit func(finding.Finding)) {
 	d.drain(time.Time{}, emit)
 	d.corr.Advance(time.Unix(1<<40, 0), func(h *sigma.CorrelationHit) { emit(d.correlationFinding(h)) })
 	clear(d.evidence)
+	clear(d.arrived)
+	d.arrived, d.head = d.arrived[:0], 0
 }
 
 // drain feeds the correlator the waiting matches older than until (all of
@@ -108,22 +112,27 @@ func (d *Detector) drain(until time.Time, emit func(finding.Finding)) {
 		}
 		heap.Pop(&d.pending)
 		d.corr.Advance(p.ev.Time, hit)
-		d.evidence[p.ev.ID] = p.ev
+		if _, ok := d.evidence[p.ev.ID]; !ok {
+			d.evidence[p.ev.ID] = p.ev
+			d.arrived = append(d.arrived, p.ev)
+		}
 		d.corr.Observe(p.ev, p.rule, hit)
 		d.forget(p.ev.Time)
 	}
 }
 
-// forget drops evidence that no open window can still cite.
+// forget drops evidence that no open window can still cite. Evidence
+// arrives in time order, so the oldest is at the front.
 func (d *Detector) forget(now time.Time) {
-	if len(d.evidence) < 4096 {
-		return
-	}
 	cut := now.Add(-d.horizon)
-	for id, ev := range d.evidence {
-		if ev.Time.Before(cut) {
-			delete(d.evidence, id)
-		}
+	for d.head < len(d.arrived) && d.arrived[d.head].Time.Before(cut) {
+		delete(d.evidence, d.arrived[d.head].ID)
+		d.arrived[d.head] = nil
+		d.head++
+	}
+	if d.head > 1024 && d.head > len(d.arrived)/2 {
+		d.arrived = append(d.arrived[:0], d.arrived[d.head:]...)
+		d.head = 0
 	}
 }
 
