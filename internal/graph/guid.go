@@ -50,15 +50,16 @@ func (g *Graph) noteGUID(ev *event.Event, r refs, t int64) {
 
 // guidStart reads the start time a Sysmon process GUID holds.
 func guidStart(guid string) (int64, bool) {
-	parts := strings.Split(guid, "-")
-	if len(parts) != 5 || len(parts[1]) != 4 || len(parts[2]) != 4 {
+	// 8-4-4-4-12 hex digits: the time is in the second and third groups.
+	if len(guid) != 36 || guid[8] != '-' || guid[13] != '-' || guid[18] != '-' || guid[23] != '-' {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(parts[2]+parts[1], 16, 32)
-	if err != nil || v == 0 {
+	hi, err1 := strconv.ParseUint(guid[14:18], 16, 16)
+	lo, err2 := strconv.ParseUint(guid[9:13], 16, 16)
+	if err1 != nil || err2 != nil || hi|lo == 0 {
 		return 0, false
 	}
-	return int64(v) * int64(time.Second), true
+	return int64(hi<<16|lo) * int64(time.Second), true
 }
 
 // linkGUIDs ties each GUID-named process to the pid-named process of the
