@@ -6,14 +6,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,38 +20,7 @@ import (
 	"github.com/causeway-soc/causeway/internal/simulate"
 )
 
-// simulatedEVTX is the run of testConfig(7), the configuration of run,
-// with the Windows events written as EVTX files; TestMain removes it.
-var simulatedEVTX = struct {
-	once   sync.Once
-	dir    string
-	sum    simulate.Summary
-	err    error
-	events []*event.Event
-	errs   []error
-}{}
-
-func runEVTX(t *testing.T) (string, simulate.Summary, []*event.Event) {
-	t.Helper()
-	simulatedEVTX.once.Do(func() {
-		dir, err := os.MkdirTemp("", "causeway-simulate-evtx-")
-		if err != nil {
-			simulatedEVTX.err = err
-			return
-		}
-		simulatedEVTX.dir = dir
-		cfg := testConfig(7)
-		cfg.WindowsFormat = simulate.WindowsEVTX
-		simulatedEVTX.sum, simulatedEVTX.err = simulate.Run(context.Background(), cfg, dir, nil)
-		if simulatedEVTX.err == nil {
-			simulatedEVTX.events, simulatedEVTX.errs = read(dir, 2026)
-		}
-	})
-	if simulatedEVTX.err != nil {
-		t.Fatalf("simulating: %v", simulatedEVTX.err)
-	}
-	return simulatedEVTX.dir, simulatedEVTX.sum, simulatedEVTX.events
-}
+func runEVTX(t *testing.T) (string, simulate.Summary, []*event.Event) { return simulatedEVTX.get(t) }
 
 func TestEVTXReadersReadEverything(t *testing.T) {
 	dir, sum, events := runEVTX(t)

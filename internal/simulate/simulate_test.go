@@ -27,35 +27,48 @@ func testConfig(seed uint64) simulate.Config {
 	return simulate.Config{Seed: seed, Rate: 0.35, Duration: 24 * time.Hour}
 }
 
-// simulated is one run shared by the tests that only read it.
-var simulated = struct {
+// sharedRun is one simulation of testConfig(7) shared by the tests that
+// only read it, with the Windows events in one format; TestMain removes it.
+type sharedRun struct {
+	format string
 	once   sync.Once
 	dir    string
 	sum    simulate.Summary
 	err    error
 	events []*event.Event
 	errs   []error
-}{}
+}
 
-func run(t *testing.T) (string, simulate.Summary, []*event.Event) {
+var (
+	simulated     = &sharedRun{format: simulate.WindowsJSON}
+	simulatedEVTX = &sharedRun{format: simulate.WindowsEVTX}
+)
+
+// get simulates on first use, reads everything back, and returns the
+// output folder, the run's summary and the events read.
+func (r *sharedRun) get(t *testing.T) (string, simulate.Summary, []*event.Event) {
 	t.Helper()
-	simulated.once.Do(func() {
-		dir, err := os.MkdirTemp("", "causeway-simulate-")
+	r.once.Do(func() {
+		dir, err := os.MkdirTemp("", "causeway-simulate-"+r.format+"-")
 		if err != nil {
-			simulated.err = err
+			r.err = err
 			return
 		}
-		simulated.dir = dir
-		simulated.sum, simulated.err = simulate.Run(context.Background(), testConfig(7), dir, nil)
-		if simulated.err == nil {
-			simulated.events, simulated.errs = read(dir, 2026)
+		r.dir = dir
+		cfg := testConfig(7)
+		cfg.WindowsFormat = r.format
+		r.sum, r.err = simulate.Run(context.Background(), cfg, dir, nil)
+		if r.err == nil {
+			r.events, r.errs = read(dir, 2026)
 		}
 	})
-	if simulated.err != nil {
-		t.Fatalf("simulating: %v", simulated.err)
+	if r.err != nil {
+		t.Fatalf("simulating: %v", r.err)
 	}
-	return simulated.dir, simulated.sum, simulated.events
+	return r.dir, r.sum, r.events
 }
+
+func run(t *testing.T) (string, simulate.Summary, []*event.Event) { return simulated.get(t) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
