@@ -58,6 +58,16 @@ func (x *explained) infer() []inferred {
 			}
 		}
 	}
+	for _, n := range x.memberNodes() {
+		if g.Node(n).Entity.Kind != event.KindProcess {
+			continue
+		}
+		for _, e := range g.In(n) {
+			if ed := g.Edge(e); g.Kind(ed.Kind) == "exec" && g.Node(ed.From).Entity.Kind == event.KindFile && x.fetchedByAttack(ed.From) {
+				add("T1105", "command-and-control", "a process talking to the attack's remote endpoint wrote a program that then ran", e)
+			}
+		}
+	}
 	installed := map[string]bool{} // service names the attack installed
 	for _, e := range x.sortedEdges() {
 		ed := g.Edge(e)
@@ -67,6 +77,7 @@ func (x *explained) infer() []inferred {
 			if x.launchedByUser(ed.To) {
 				add("T1204.002", "execution", "a user ran a file that had just arrived", e)
 			}
+
 		case kind == "access" && x.members[ed.To] == "data":
 			add("T1003.001", "credential-access", "a process of the attack opened the LSASS process", e)
 		case kind == "inject":
@@ -92,6 +103,26 @@ func (x *explained) infer() []inferred {
 		}
 	}
 	return out
+}
+
+// fetchedByAttack reports a file that a process of the attack wrote while
+// it talked to one of the attack's remote endpoints: a tool brought in
+// over the attack's own channel.
+func (x *explained) fetchedByAttack(f graph.NodeID) bool {
+	g := x.inv.g
+	for _, e := range g.In(f) {
+		ed := g.Edge(e)
+		if k := g.Kind(ed.Kind); k != "create" && k != "write" || x.members[ed.From] == "" || g.Node(ed.From).Entity.Kind != event.KindProcess {
+			continue
+		}
+		for _, c := range g.Out(ed.From) {
+			peer := g.Edge(c).To
+			if pe := g.Node(peer).Entity; pe.Kind == event.KindEndpoint && graph.HasPort(pe) && x.members[peer] != "" && !graph.IsLocal(pe) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // launchedByUser reports whether a process was started by a desktop shell

@@ -304,3 +304,42 @@ func TestLowFindingsTechniques(t *testing.T) {
 		t.Errorf("low alone: %v, want its technique", got)
 	}
 }
+
+// TestToolBroughtInOverC2: a program the implant wrote while talking to
+// its server, and that then ran, was brought in over the attack's channel
+// (T1105), though no rule said so.
+func TestToolBroughtInOverC2(t *testing.T) {
+	w := newWorld()
+	explorer := w.proc("e", `C:\Windows\explorer.exe`)
+	payload := w.proc("p", `C:\Users\al\Downloads\invoice.exe`)
+	dumper := w.proc("d", `C:\Users\Public\procdump64.exe`)
+	lsass := w.proc("l", `C:\Windows\System32\lsass.exe`)
+	tool := w.file(`C:\Users\Public\procdump64.exe`)
+	c2 := event.Endpoint("10.0.5.13", 4433)
+	run := w.add(0, event.ClassProcess, "start", ref(event.RoleActor, explorer), ref(event.RoleTarget, payload), ref(event.RoleImage, w.file(`C:\Users\al\Downloads\invoice.exe`)))
+	for i := range 3 {
+		w.add(10+i, event.ClassNetwork, "connect", ref(event.RoleActor, payload), ref(event.RoleSrc, event.Endpoint("10.0.0.5", 50000+i)), ref(event.RoleDst, c2))
+	}
+	w.add(20, event.ClassFile, "create", ref(event.RoleActor, payload), ref(event.RoleTarget, tool))
+	w.add(30, event.ClassProcess, "start", ref(event.RoleActor, payload), ref(event.RoleTarget, dumper), ref(event.RoleImage, tool))
+	dump := w.add(31, event.ClassProcess, "access", ref(event.RoleActor, dumper), ref(event.RoleTarget, lsass))
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	findings := []finding.Finding{
+		find("Executable from Downloads", "high", nil, run),
+		find("LSASS read", "high", []string{"T1003.001"}, dump),
+	}
+	incs := Run(Config{}, g, findings, func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents: %v", len(incs), titles(incs))
+	}
+	for _, tech := range incs[0].Techniques {
+		if tech.ID == "T1105" {
+			return
+		}
+	}
+	t.Errorf("no T1105 among %v; members %v", incs[0].Techniques, incs[0].Entities)
+}
