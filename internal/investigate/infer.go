@@ -168,11 +168,13 @@ func baseOf(p string) string {
 	return p
 }
 
-// webPort reports endpoints on the ports web command and control uses.
+// webPort reports endpoints on the ports web command and control uses:
+// HTTP and HTTPS, and their usual alternates (Meterpreter's reverse_https
+// handlers often listen on 4433 or 4443).
 func webPort(e event.Entity) bool {
 	_, port, _ := graph.Address(e)
 	switch port {
-	case 80, 443, 8080, 8443, 8000, 8888:
+	case 80, 443, 8080, 8443, 8000, 8888, 4433, 4443, 9443:
 		return true
 	}
 	return false
