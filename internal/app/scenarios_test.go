@@ -64,7 +64,7 @@ func TestScenarios(t *testing.T) {
 		got, want float64
 	}{
 		{"entity_f1", sum.EntityF1, 0.85},
-		{"technique_recall", sum.TechRecall, 0.81},
+		{"technique_recall", sum.TechRecall, 0.82},
 		{"technique_precision", sum.TechPrecis, 0.84},
 	} {
 		if f.got < f.want {

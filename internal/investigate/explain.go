@@ -628,10 +628,11 @@ func techniques(fs []finding.Finding, curated func(finding.Rule) bool) ([]incide
 		serious = serious || finding.LevelRank(f.Rule.Level) >= finding.LevelRank("medium")
 	}
 	for _, f := range fs {
+		trusted := curated != nil && curated(f.Rule)
 		switch l := finding.LevelRank(f.Rule.Level); {
-		case f.Rule.Level == "informational":
+		case f.Rule.Level == "informational" && !trusted:
 			continue
-		case serious && curated != nil && l < finding.LevelRank("medium") && !curated(f.Rule):
+		case serious && l < finding.LevelRank("medium") && curated != nil && !trusted:
 			continue
 		}
 		for _, t := range f.Rule.Tactics {

@@ -31,11 +31,13 @@ type Config struct {
 	// MinLevel drops incidents whose findings are all below this level.
 	// Default "low" (informational findings alone make no incident).
 	MinLevel string
-	// Curated reports rules whose ATT&CK tags are trusted at every level.
-	// In an incident with a finding of medium or above, the techniques of
-	// other rules' low findings are left out: broad low rules tag what
-	// they might mean (every role session "T1550.001"), not what
-	// happened. Nil trusts every rule.
+	// Curated reports rules whose ATT&CK tags are trusted at every level,
+	// informational included: a curated step too common to alert on alone
+	// (a process listing from a spawned shell) still names its technique
+	// in an incident. In an incident with a finding of medium or above,
+	// the techniques of other rules' low findings are left out: broad low
+	// rules tag what they might mean (every role session "T1550.001"), not
+	// what happened. Nil trusts every rule but informational ones.
 	Curated func(finding.Rule) bool
 }
 

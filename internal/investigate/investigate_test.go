@@ -297,8 +297,10 @@ func TestLowFindingsTechniques(t *testing.T) {
 	dump := rule("dump", "high", "sigma/lsass.yml", "T1003.001")
 	broad := rule("assume", "low", "sigma/assume_role.yml", "T1550.001")
 	whoami := rule("whoami", "low", "builtin/windows/whoami.yml", "T1033")
-	if got := ids(dump, broad, whoami); !slices.Equal(got, []string{"T1003.001", "T1033"}) {
-		t.Errorf("with a high finding: %v, want the high and the curated low rule's", got)
+	tasklist := rule("tasklist", "informational", "builtin/windows/tasklist.yml", "T1057")
+	noise := rule("conhost", "informational", "sigma/conhost.yml", "T1202")
+	if got := ids(dump, broad, whoami, tasklist, noise); !slices.Equal(got, []string{"T1003.001", "T1033", "T1057"}) {
+		t.Errorf("with a high finding: %v, want the high and the curated low and informational rules'", got)
 	}
 	if got := ids(broad); !slices.Equal(got, []string{"T1550.001"}) {
 		t.Errorf("low alone: %v, want its technique", got)
