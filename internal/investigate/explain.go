@@ -176,6 +176,7 @@ func (x *explained) collect() {
 		}
 	}
 	x.originSessions()
+	x.servedFrom()
 	x.credentialReads()
 	if len(x.roots) > 0 {
 		root := x.roots[0]
@@ -241,6 +242,25 @@ func (x *explained) descendants(a *anchor) {
 			e := r.Via
 			x.edges[e] = true
 			x.add(r.Node, "attacker")
+		}
+	}
+}
+
+// servedFrom adds the service endpoints (address and port) of the hosts
+// the attack's files were downloaded from: the web server that served the
+// payload, which the file's mark of the web names only by address.
+func (x *explained) servedFrom() {
+	g := x.inv.g
+	for _, n := range x.memberNodes() {
+		ent := g.Node(n).Entity
+		if ent.Kind != event.KindEndpoint || graph.HasPort(ent) || g.IsHub(n) || !x.inv.hasEdge(n, false, "download") {
+			continue
+		}
+		for _, e := range g.In(n) {
+			if ed := g.Edge(e); g.Kind(ed.Kind) == "addr" && !g.IsHub(ed.From) {
+				x.edges[e] = true
+				x.add(ed.From, "attacker")
+			}
 		}
 	}
 }
