@@ -463,6 +463,9 @@ func (x *explained) add(n graph.NodeID, role string) {
 	if e.Kind == event.KindPrincipal && strings.HasSuffix(e.ID, ".amazonaws.com") {
 		return // an AWS service issuing credentials: infrastructure, not a party
 	}
+	if machineIdentity(e) {
+		return // every service of the host runs as it: context, not a party
+	}
 	x.members[n] = role
 }
 
@@ -752,4 +755,18 @@ var killChain = func() func(map[string]bool) []string {
 // "s0002"), which are not tactics.
 func groupOrSoftware(t string) bool {
 	return len(t) > 1 && (t[0] == 'g' || t[0] == 's') && t[1] >= '0' && t[1] <= '9'
+}
+
+// machineIdentity reports Windows' built-in service identities and their
+// logon sessions (SYSTEM 0x3e7, NETWORK SERVICE 0x3e4, LOCAL SERVICE
+// 0x3e5), which every host's services share.
+func machineIdentity(e event.Entity) bool {
+	switch e.Kind {
+	case event.KindSession:
+		return strings.HasPrefix(e.ID, "session:host:") && (strings.HasSuffix(e.ID, "/0x3e7") || strings.HasSuffix(e.ID, "/0x3e4") || strings.HasSuffix(e.ID, "/0x3e5"))
+	case event.KindPrincipal:
+		id := strings.ToLower(e.ID)
+		return strings.HasSuffix(id, `/nt authority\system`) || strings.HasSuffix(id, `/nt authority\local service`) || strings.HasSuffix(id, `/nt authority\network service`)
+	}
+	return false
 }
