@@ -135,6 +135,11 @@ func (x *explained) edgeSentence(e graph.EdgeID) (incident.Sentence, bool) {
 	})
 }
 
+// standing are the kinds of edges that state a relation rather than
+// count actions: every event of a process names the file it runs from.
+var standing = map[string]bool{"exec": true, "same": true, "addr": true, "as": true, "role": true,
+	"instance": true, "session": true, "key": true, "service": true, "remote": true}
+
 // stepText words an edge: from did kind to to.
 func stepText(kind, from, to string, at time.Time, count int, bytes int64) string {
 	when := at.Format("2006-01-02 15:04:05")
@@ -181,6 +186,14 @@ func stepText(kind, from, to string, at time.Time, count int, bytes int64) strin
 		s = fmt.Sprintf("%s has the address %s", from, to)
 	case "same":
 		s = fmt.Sprintf("%s and %s are the same process, as two logs record it", from, to)
+	case "service":
+		s = fmt.Sprintf("%s started %s as a service", from, to)
+	case "remote":
+		s = fmt.Sprintf("%s opened the logon session %s over the network", from, to)
+	case "share_write":
+		s = fmt.Sprintf("%s wrote %s over a file share", from, to)
+	case "share_delete":
+		s = fmt.Sprintf("%s deleted %s over a file share", from, to)
 	case "create", "write", "stream", "rename", "delete", "set", "change_time":
 		s = fmt.Sprintf("%s %s %s", from, pastTense(verb), to)
 	default:
@@ -189,7 +202,7 @@ func stepText(kind, from, to string, at time.Time, count int, bytes int64) strin
 	if detail != "" && verb == "read" {
 		s += " (" + detail + ")"
 	}
-	if count > 1 {
+	if count > 1 && !standing[verb] {
 		s += fmt.Sprintf(", %d times", count)
 	}
 	if bytes > 0 {
