@@ -189,7 +189,7 @@ func stepText(kind, from, to string, at time.Time, count int, bytes int64) strin
 	case "service":
 		s = fmt.Sprintf("%s started %s as a service", from, to)
 	case "remote":
-		s = fmt.Sprintf("%s opened the logon session %s over the network", from, to)
+		s = fmt.Sprintf("%s opened %s over the network", from, to)
 	case "share_write":
 		s = fmt.Sprintf("%s wrote %s over a file share", from, to)
 	case "share_delete":
