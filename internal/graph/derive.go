@@ -63,7 +63,7 @@ func (g *Graph) Add(ev *event.Event) {
 	if !ev.ID.IsZero() {
 		g.noteService(ev, r, d.t)
 		g.noteRemote(ev, r, d.t)
-		g.noteFlow(ev, r, d.t)
+		g.noteFlow(ev, r)
 		g.noteGUID(ev, r, d.t)
 	}
 	if pid, ok := actorPID(ev, r); ok {

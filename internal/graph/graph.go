@@ -94,9 +94,9 @@ type Graph struct {
 	deferred    []deferredEvent           // events whose acting process is known by pid only
 	installs    []svcInstall              // service installs, for linkServices
 	svcStarts   []svcStart                // processes the service control manager started
-	hostFlows   map[string][]hostFlow     // connections hosts logged with their process, for linkFlows
-	sensorFlows []sensorFlow              // flows a network sensor logged
-	conns       []remoteConn              // outgoing connections of processes, for linkRemote
+	sensorFlows []sensorFlow              // flows a network sensor logged, for linkFlows
+	conns       []remoteConn              // outgoing connections of processes, for linkRemote and linkFlows
+	connsBySrc  map[string][]int          // conns by source endpoint, built at Freeze
 	logons      []remoteLogon             // logons that name their source port
 }
 

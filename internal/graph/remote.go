@@ -14,9 +14,11 @@ import (
 // session does there (a service it installs, the processes it starts)
 // follows from the client's process.
 
-// remoteConn is an outgoing connection of a known process.
+// remoteConn is an outgoing connection of a known process, as its host
+// logged it: for linkRemote and linkFlows.
 type remoteConn struct {
 	src  string // ip:<addr>:<port>
+	dst  string // the destination endpoint's id, when the event names it
 	at   int64
 	ev   event.ID
 	proc event.Entity
@@ -38,7 +40,7 @@ func (g *Graph) noteRemote(ev *event.Event, r refs, t int64) {
 		if ev.Action != "connect" || r.actor.Kind != event.KindProcess || !remoteSource(r.src) {
 			return
 		}
-		g.conns = append(g.conns, remoteConn{src: r.src.ID, at: t, ev: ev.ID, proc: r.actor})
+		g.conns = append(g.conns, remoteConn{src: r.src.ID, dst: r.dst.ID, at: t, ev: ev.ID, proc: r.actor})
 	case event.ClassLogon:
 		if ev.Action != "logon" || ev.Outcome == event.OutcomeFailure || r.session.ID == "" || r.src.ID == "" {
 			return
@@ -71,34 +73,43 @@ func remoteSource(e event.Entity) bool {
 // ends are different hosts, with different clocks), and links the
 // connecting process to the session with a "remote" edge.
 func (g *Graph) linkRemote() {
-	if len(g.conns) == 0 || len(g.logons) == 0 {
-		g.conns, g.logons = nil, nil
-		return
-	}
-	bySrc := map[string][]int{}
-	for i, c := range g.conns {
-		bySrc[c.src] = append(bySrc[c.src], i)
-	}
 	k := g.kind("remote")
-	skew := int64(g.cfg.Skew)
 	for _, l := range g.logons {
-		best, bestD := -1, int64(0)
-		for _, i := range bySrc[l.src] {
-			d := g.conns[i].at - l.at
-			if d < 0 {
-				d = -d
-			}
-			if d <= skew && (best < 0 || d < bestD) {
-				best, bestD = i, d
-			}
-		}
-		if best < 0 {
+		c := g.closestConn(l.src, "", l.at)
+		if c == nil {
 			continue
 		}
-		c := &g.conns[best]
 		f, t := g.node(c.proc, c.at), g.node(l.session, l.at)
 		g.link(f, t, k, false, false, c.at, 0, c.ev)
 		g.link(f, t, k, false, false, l.at, 0, l.ev)
 	}
-	g.conns, g.logons = nil, nil
+	g.logons = nil
+}
+
+// closestConn returns the process connection from src (to dst, unless
+// dst is empty) closest in time to at, within the clock skew either way;
+// nil when there is none.
+func (g *Graph) closestConn(src, dst string, at int64) *remoteConn {
+	if g.connsBySrc == nil {
+		g.connsBySrc = map[string][]int{}
+		for i, c := range g.conns {
+			g.connsBySrc[c.src] = append(g.connsBySrc[c.src], i)
+		}
+	}
+	var best *remoteConn
+	bestD := int64(g.cfg.Skew)
+	for _, i := range g.connsBySrc[src] {
+		c := &g.conns[i]
+		if dst != "" && c.dst != dst {
+			continue
+		}
+		d := c.at - at
+		if d < 0 {
+			d = -d
+		}
+		if d <= bestD && (best == nil || d < bestD) {
+			best, bestD = c, d
+		}
+	}
+	return best
 }
