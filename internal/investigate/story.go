@@ -45,13 +45,13 @@ func (x *explained) story(inc *incident.Incident) []incident.Sentence {
 		if len(g.Items) < minDataGroup {
 			for _, d := range g.Items {
 				add(x.cite(d.Events, []event.Entity{d.By, d.Entity}, func(n []string) string {
-					return fmt.Sprintf("%s %s %s%s.", n[0], dataTense(d.Action), n[1], volume(d.Count, d.Bytes))
+					return fmt.Sprintf("%s %s %s%s.", n[0], d.Done(), n[1], volume(d.Count, d.Bytes))
 				}))
 			}
 			continue
 		}
 		add(x.cite(g.Events(), []event.Entity{g.By}, func(n []string) string {
-			return fmt.Sprintf("%s %s %d items under %s%s.", n[0], dataTense(g.Action), g.Count(), g.Where, volume(1, g.Bytes()))
+			return fmt.Sprintf("%s %s %d items under %s%s.", n[0], g.Done(), g.Count(), g.Where, volume(1, g.Bytes()))
 		}))
 	}
 	for _, t := range inc.Impact.Transfers {
@@ -374,11 +374,3 @@ func title(inc *incident.Incident) string {
 // minDataGroup is how many items one reader read in one place before the
 // story tells them as one sentence.
 const minDataGroup = 4
-
-// dataTense tells what was done to data: read, or deleted.
-func dataTense(action string) string {
-	if action == "delete" {
-		return "deleted"
-	}
-	return "read"
-}

@@ -94,7 +94,7 @@ func impactLines(inc *incident.Incident) []string {
 	for _, g := range incident.GroupData(inc.Impact.Data) {
 		if len(g.Items) < 4 {
 			for _, d := range g.Items {
-				out = append(out, fmt.Sprintf("%s %s by %s (%s)", dataVerb(d.Action), entityText(d.Entity), entityText(d.By), volume(d)))
+				out = append(out, fmt.Sprintf("%s %s by %s (%s)", d.Done(), entityText(d.Entity), entityText(d.By), volume(d)))
 			}
 			continue
 		}
@@ -102,7 +102,7 @@ func impactLines(inc *incident.Incident) []string {
 		if b := g.Bytes(); b > 0 {
 			size = ", " + byteSize(b)
 		}
-		out = append(out, fmt.Sprintf("%s %d items under %s by %s (%d events%s)", dataVerb(g.Action), g.Count(), g.Where, entityText(g.By), len(g.Items), size))
+		out = append(out, fmt.Sprintf("%s %d items under %s by %s (%d events%s)", g.Done(), g.Count(), g.Where, entityText(g.By), len(g.Items), size))
 	}
 	for _, t := range inc.Impact.Transfers {
 		out = append(out, fmt.Sprintf("sent %s from %s to %s", transferSize(t), entityText(t.From), entityText(t.To)))
@@ -230,12 +230,4 @@ func transferSize(t incident.Transfer) string {
 		return "data (volume not logged)"
 	}
 	return byteSize(t.Bytes)
-}
-
-// dataVerb says what was done to data: read, or deleted.
-func dataVerb(action string) string {
-	if action == "delete" {
-		return "deleted"
-	}
-	return "read"
 }

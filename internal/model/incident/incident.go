@@ -94,6 +94,16 @@ type DataAccess struct {
 	Events []event.ID `json:"events"`
 }
 
+// Done says in the past tense what was done to data: "read", or "deleted".
+func (d DataAccess) Done() string { return doneTo(d.Action) }
+
+func doneTo(action string) string {
+	if action == "delete" {
+		return "deleted"
+	}
+	return "read"
+}
+
 // DataGroup is what one reader read (or deleted) in one place: the
 // objects of a bucket, the files of a folder.
 type DataGroup struct {
@@ -127,6 +137,9 @@ func GroupData(ds []DataAccess) []DataGroup {
 func (g DataGroup) whole(d DataAccess) bool {
 	return d.Entity.Name == g.Where || d.Entity.ID == g.Where
 }
+
+// Done says in the past tense what the group did to its items.
+func (g DataGroup) Done() string { return doneTo(g.Action) }
 
 // Count is how many items the group read, the place itself aside.
 func (g DataGroup) Count() int {
