@@ -42,7 +42,7 @@ func (x *explained) story(inc *incident.Incident) []incident.Sentence {
 		add(x.findingSentence(f.first, f.n))
 	}
 	for _, g := range incident.GroupData(inc.Impact.Data) {
-		if len(g.Items) < minDataGroup {
+		if len(g.Items) < incident.ManyItems {
 			for _, d := range g.Items {
 				add(x.cite(d.Events, []event.Entity{d.By, d.Entity}, func(n []string) string {
 					return fmt.Sprintf("%s %s %s%s.", n[0], d.Done(), n[1], volume(d.Count, d.Bytes))
@@ -370,7 +370,3 @@ func title(inc *incident.Incident) string {
 	}
 	return t
 }
-
-// minDataGroup is how many items one reader read in one place before the
-// story tells them as one sentence.
-const minDataGroup = 4

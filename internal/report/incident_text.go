@@ -92,7 +92,7 @@ func writeIncidentText(ew *errWriter, inc *incident.Incident) {
 func impactLines(inc *incident.Incident) []string {
 	var out []string
 	for _, g := range incident.GroupData(inc.Impact.Data) {
-		if len(g.Items) < 4 {
+		if len(g.Items) < incident.ManyItems {
 			for _, d := range g.Items {
 				out = append(out, fmt.Sprintf("%s %s by %s (%s)", d.Done(), entityText(d.Entity), entityText(d.By), volume(d)))
 			}

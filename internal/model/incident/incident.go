@@ -104,6 +104,10 @@ func doneTo(action string) string {
 	return "read"
 }
 
+// ManyItems is how many items one reader read in one place before the
+// story and the reports tell them as one line.
+const ManyItems = 4
+
 // DataGroup is what one reader read (or deleted) in one place: the
 // objects of a bucket, the files of a folder.
 type DataGroup struct {
