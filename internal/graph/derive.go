@@ -9,8 +9,8 @@ import (
 
 // refs holds an event's entities by role; targets may repeat.
 type refs struct {
-	host, actor, parent, user, targetUser, session, credential, src, dst, image event.Entity
-	targets                                                                     []event.Entity
+	host, actor, parent, user, targetUser, session, credential, src, srcHost, dst, image event.Entity
+	targets                                                                              []event.Entity
 }
 
 // collectRefs sorts an event's entities by role, appending targets to
@@ -39,6 +39,8 @@ func collectRefs(ev *event.Event, scratch []event.Entity) refs {
 			r.credential = e
 		case event.RoleSrc:
 			r.src = e
+		case event.RoleSrcHost:
+			r.srcHost = e
 		case event.RoleDst:
 			r.dst = e
 		case event.RoleImage:
@@ -80,6 +82,9 @@ func (g *Graph) Add(ev *event.Event) {
 
 // derive emits the edges of the event's entities.
 func (d deriver) derive(r refs) {
+	if ip := bareIP(r.src); r.srcHost.ID != "" && ip.ID != "" && !IsLocal(ip) && !IsExternal(ip) {
+		d.link(r.srcHost, ip, "addr", true, 0) // the origin's name and its address inside the network: one machine
+	}
 	switch d.ev.Class {
 	case event.ClassNetwork, event.ClassHTTP, event.ClassDNS:
 		d.network(r)

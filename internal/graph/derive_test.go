@@ -212,6 +212,25 @@ func TestLogon(t *testing.T) {
 	}
 }
 
+// A network logon that names the client workstation binds the name to
+// the source address; a public address (a NAT seen from a cloud log)
+// binds nothing.
+func TestLogonNamesItsSource(t *testing.T) {
+	adfs := event.Host("ADFS01")
+	named := ev("named", 0, event.ClassLogon, "logon", ref(event.RoleHost, ws1), ref(event.RoleTargetUser, alice),
+		ref(event.RoleSession, event.Session(ws1.ID, "0x2", "")), ref(event.RoleSrc, event.Endpoint("192.168.2.5", 53115)), ref(event.RoleSrcHost, adfs))
+	public := ev("public", 0, event.ClassLogon, "logon", ref(event.RoleHost, ws1), ref(event.RoleTargetUser, alice),
+		ref(event.RoleSession, event.Session(ws1.ID, "0x3", "")), ref(event.RoleSrc, event.IP("203.0.113.9")), ref(event.RoleSrcHost, event.Host("laptop")))
+	g := build(graph.Config{}, named, public)
+	n := node(t, g, event.IP("192.168.2.5"))
+	if hs := g.HostsAt(n); len(hs) != 1 || hs[0].ID != adfs.ID {
+		t.Errorf("hosts at 192.168.2.5: %v, want %s", hs, adfs.ID)
+	}
+	if hs := g.HostsAt(node(t, g, event.IP("203.0.113.9"))); len(hs) != 0 {
+		t.Errorf("hosts at a public address: %v", hs)
+	}
+}
+
 // An identity provider's user acting in one of their sessions (an Entra
 // audit record's initiator and correlation id) leads to the session, so
 // that what the session did follows from the account; an AWS role's ARN

@@ -244,7 +244,7 @@ func (g *Graph) peers(n NodeID) int {
 // of keys, sessions and principals.
 func Strong(kind string) bool {
 	switch kind {
-	case "start", "exec", "download", "inject", "same", "service", "remote", "role", "instance", "key", "as", "from":
+	case "start", "exec", "download", "inject", "same", "service", "remote", "role", "instance", "key", "as", "from", "logon":
 		return true
 	}
 	return strings.HasPrefix(kind, "issue:")

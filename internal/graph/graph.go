@@ -222,3 +222,17 @@ func (g *Graph) link(from, to NodeID, kind uint32, both, failed bool, t, bytes i
 		x[len(x)-1] = ev // keep the newest in the last slot
 	}
 }
+
+// HostsAt returns the hosts known to have an address: those a log named
+// together with it (a network logon's workstation name and source
+// address, a connection's host and local address).
+func (g *Graph) HostsAt(n NodeID) []event.Entity {
+	var out []event.Entity
+	for _, e := range g.in[n] {
+		ed := &g.edges[e]
+		if h := g.nodes[ed.From].Entity; h.Kind == event.KindHost && g.kinds[ed.Kind] == "addr" {
+			out = append(out, h)
+		}
+	}
+	return out
+}

@@ -176,6 +176,7 @@ func (x *explained) collect() {
 		}
 	}
 	x.originSessions()
+	x.footholdSessions()
 	x.servedFrom()
 	x.credentialReads()
 	if len(x.roots) > 0 {
@@ -293,6 +294,70 @@ func (x *explained) originSessions() {
 			x.identityChain(ed.To, time.Unix(0, max(ed.First, since)).UTC())
 		}
 	}
+}
+
+// footholdSessions adds the logon sessions opened from the address of a
+// host the attack holds while the attack went on: the attacker moving on
+// from there with the accounts it has (the AD FS server logging on to the
+// domain controller as three accounts in ten minutes). The host is one
+// with a finding of this incident on it, or, in network-only data, the
+// alerted address itself.
+func (x *explained) footholdSessions() {
+	g := x.inv.g
+	held := map[string]bool{}
+	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
+	for _, i := range x.group {
+		a := x.inv.anchors[i]
+		if h := hostScoped(g.Node(a.node).Entity); a.ok && h != "" {
+			held[h] = true
+		}
+		first, last = minTime(first, a.at), maxTime(last, a.at)
+	}
+	for _, n := range x.memberNodes() {
+		ent := g.Node(n).Entity
+		if ent.Kind != event.KindEndpoint || graph.HasPort(ent) || graph.IsExternal(ent) {
+			continue
+		}
+		foothold := x.inv.anchored[n]
+		for _, h := range g.HostsAt(n) {
+			foothold = foothold || held[h.ID]
+		}
+		if !foothold {
+			continue
+		}
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			if g.Kind(ed.Kind) != "logon" || g.Node(ed.To).Entity.Kind != event.KindSession || ed.Failed ||
+				ed.First < first.UnixNano() || ed.First > last.UnixNano() {
+				continue
+			}
+			if _, ok := x.members[ed.To]; ok || computerAccount(x.principalOf(ed.To)) {
+				continue // a host's own account logging on is the host at work
+			}
+			x.edges[e] = true
+			x.add(ed.To, "attacker")
+		}
+	}
+}
+
+// computerAccount reports a domain computer's account ("ws01$@corp").
+func computerAccount(p event.Entity) bool {
+	name, _, _ := strings.Cut(p.ID, "@")
+	return p.Kind == event.KindPrincipal && strings.HasSuffix(name, "$")
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // massDeletion is how many files one process or session must delete for
@@ -550,7 +615,13 @@ func (x *explained) owner(n graph.NodeID) event.Entity {
 	case event.KindHost, event.KindPrincipal:
 		return ent
 	case event.KindEndpoint:
-		if !graph.HasPort(ent) && !graph.IsExternal(ent) && x.inv.anchored[n] {
+		if graph.HasPort(ent) || graph.IsExternal(ent) {
+			break
+		}
+		if hs := g.HostsAt(n); len(hs) == 1 {
+			return x.hostEntity(hs[0]) // the machine a log named at this address
+		}
+		if x.inv.anchored[n] {
 			return ent // in network-only data a host is its address
 		}
 	case event.KindProcess, event.KindFile:

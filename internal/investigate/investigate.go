@@ -9,6 +9,7 @@ package investigate
 import (
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/graph"
@@ -341,6 +342,34 @@ func (inv *investigation) group() [][]int {
 			}
 		}
 	}
+	// A finding on a host and one whose walk back reaches that host's
+	// address are one attack: the address is the host as the other
+	// machines' logs know it (the domain controller sees logons from the
+	// AD FS server's address, the AD FS server's own log names it).
+	byHost := map[string][]int{}
+	for i, a := range inv.anchors {
+		if h := hostScoped(inv.g.Node(a.node).Entity); a.ok && h != "" {
+			byHost[h] = append(byHost[h], i)
+		}
+	}
+	for i, a := range inv.anchors {
+		here := hostScoped(inv.g.Node(a.node).Entity)
+		for _, r := range a.back {
+			if ent := inv.g.Node(r.Node).Entity; r.Depth == 0 || r.Depth > 3 || ent.Kind != event.KindEndpoint || graph.HasPort(ent) {
+				continue
+			}
+			for _, h := range inv.g.HostsAt(r.Node) {
+				if h.ID == here {
+					continue // a host's own address says nothing of its findings
+				}
+				for _, j := range byHost[h.ID] {
+					if ri, rj := find(i), find(j); ri != rj {
+						parent[ri] = rj
+					}
+				}
+			}
+		}
+	}
 	groups := map[int][]int{}
 	var roots []int
 	for i := range inv.anchors {
@@ -355,4 +384,26 @@ func (inv *investigation) group() [][]int {
 		out = append(out, groups[r])
 	}
 	return out
+}
+
+// hostScoped returns the id of the host a host-scoped entity is on: a
+// process, a file, a logon session, a pipe; "" for others.
+func hostScoped(e event.Entity) string {
+	switch e.Kind {
+	case event.KindProcess, event.KindFile, event.KindSession, event.KindResource:
+	default:
+		return ""
+	}
+	_, rest, _ := strings.Cut(e.ID, ":")
+	if e.Kind == event.KindSession || e.Kind == event.KindResource {
+		var ok bool
+		if rest, ok = strings.CutPrefix(rest, "host:"); !ok {
+			return ""
+		}
+	}
+	h, _, ok := strings.Cut(rest, "/")
+	if !ok || h == "" {
+		return ""
+	}
+	return "host:" + h
 }

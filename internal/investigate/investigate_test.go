@@ -345,3 +345,67 @@ func TestToolBroughtInOverC2(t *testing.T) {
 	}
 	t.Errorf("no T1105 among %v; members %v", incs[0].Techniques, incs[0].Entities)
 }
+
+// TestLogonsFromAHeldHost: the domain controller knows the AD FS server
+// only by its address; a network logon that names the workstation ties
+// the two. The finding on the server and the one on a DC session opened
+// from its address are one incident, and the other sessions opened from
+// there while the attack went on are in it, but not the server's own
+// computer account nor logons from elsewhere.
+func TestLogonsFromAHeldHost(t *testing.T) {
+	w := newWorld()
+	w.host = event.Host("ADFS1")
+	p := &event.Principals{}
+	ps := w.proc("p", `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`)
+	pipe := w.add(0, event.ClassFile, "connect_pipe", ref(event.RoleActor, ps), ref(event.RoleTarget, event.Resource(w.host.ID, `pipe:\microsoft##wid\tsql\query`, "")))
+	dc := event.Host("DC1")
+	addr := event.IP("10.0.0.5")
+	logon := func(sec int, user, id string, src event.Entity, workstation string) event.Entity {
+		s := event.Session(dc.ID, id, "")
+		ev := w.add(sec, event.ClassLogon, "logon", ref(event.RoleTargetUser, p.Name(user)), ref(event.RoleSession, s), ref(event.RoleSrc, src))
+		ev.Refs[0].Entity = dc
+		if workstation != "" {
+			ev.AddRef(event.RoleSrcHost, event.Host(workstation))
+		}
+		return s
+	}
+	wardog := logon(60, "wardog@corp.example.com", "0x10", addr, "")
+	admin := logon(70, "adfsadmin@corp.example.com", "0x11", addr, "ADFS1")
+	machine := logon(75, "adfs1$@corp.example.com", "0x12", addr, "")
+	other := logon(80, "bob@corp.example.com", "0x13", event.IP("10.0.0.9"), "WS9")
+	read := logon(120, "wardog@corp.example.com", "0x14", addr, "")
+	dkm := w.add(121, event.ClassOther, "directory_access", ref(event.RoleSession, read), ref(event.RoleTarget, event.Resource(dc.ID, "ds:dkm", "")))
+	dkm.Refs[0].Entity = dc
+
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	findings := []finding.Finding{
+		find("WID pipe opened", "high", []string{"T1552.004"}, pipe),
+		find("DKM key read", "medium", []string{"T1552.004"}, dkm),
+	}
+	incs := Run(Config{}, g, findings, func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents %v, want the server's and the DC's findings as one", len(incs), titles(incs))
+	}
+	inc := incs[0]
+	members := map[string]bool{}
+	for _, e := range inc.Entities {
+		members[e.Entity.ID] = true
+	}
+	for _, s := range []event.Entity{wardog, admin, read} {
+		if !members[s.ID] {
+			t.Errorf("%s, opened from the held server's address during the attack, is not a member: %v", s.ID, inc.Entities)
+		}
+	}
+	for _, s := range []event.Entity{machine, other} {
+		if members[s.ID] {
+			t.Errorf("%s is a member", s.ID)
+		}
+	}
+	if inc.FirstCompromised == nil || inc.FirstCompromised.Entity.ID != w.host.ID {
+		t.Errorf("first compromised %v, want %s", inc.FirstCompromised, w.host.ID)
+	}
+}

@@ -45,6 +45,7 @@ const (
 	RoleCredential Role = "credential"  // access key, token, certificate used
 	RoleSrc        Role = "src"         // network origin (IP, IP:port)
 	RoleDst        Role = "dst"         // network destination (IP:port, domain)
+	RoleSrcHost    Role = "src_host"    // the machine the network origin is, by name (4624's WorkstationName)
 	RoleImage      Role = "image"       // executable file of the actor process or the new process
 )
 

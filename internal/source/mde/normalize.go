@@ -230,7 +230,11 @@ func (w *view) targetRefs(p *event.Principals, ev *event.Event, host event.Entit
 	}
 	ev.AddRef(event.RoleDst, remoteHost(w.remoteURL))
 	// Identity tables: the source device's address and the destination.
+	// The device they name is the source.
 	ev.AddRef(event.RoleSrc, event.Endpoint(w.ip, atoi(w.port)))
+	if w.ip != "" {
+		ev.AddRef(event.RoleSrcHost, host)
+	}
 	ev.AddRef(event.RoleDst, event.Endpoint(w.dstIP, atoi(w.dstPort)))
 	ev.AddRef(event.RoleTarget, event.Host(w.dstDevice))
 }

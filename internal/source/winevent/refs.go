@@ -21,6 +21,7 @@ const (
 	refRegistry                    // a: registry key field
 	refResource                    // a: id prefix ("service:", "task:", ...), b: name field
 	refPipe                        // a: pipe name field
+	refHost                        // a: computer name field
 )
 
 // refRule is one entity an event relates, described by the fields it comes
@@ -90,6 +91,8 @@ func (c *ctx) entity(r refRule) event.Entity {
 		return event.Endpoint(c.get(r.a), port)
 	case refDomain:
 		return event.Domain(c.get(r.a))
+	case refHost:
+		return event.Host(c.get(r.a))
 	case refRegistry:
 		return c.registry(c.get(r.a))
 	case refResource:

@@ -212,6 +212,7 @@ var (
 		{event.RoleTargetUser, refAccount, "TargetDomainName", "TargetUserName"},
 		{event.RoleSession, refSession, "TargetLogonId", ""},
 		{event.RoleSrc, refEndpoint, "IpAddress", ""},
+		{event.RoleSrcHost, refHost, "WorkstationName", ""},
 		{event.RoleUser, refAccount, "SubjectDomainName", "SubjectUserName"},
 		{event.RoleImage, refFile, "ProcessName", ""},
 	}
