@@ -177,6 +177,7 @@ func (x *explained) collect() {
 	}
 	x.originSessions()
 	x.footholdSessions()
+	x.minted()
 	x.servedFrom()
 	x.credentialReads()
 	if len(x.roots) > 0 {
@@ -194,6 +195,16 @@ func (x *explained) collect() {
 			if p := x.principalOf(n); p.ID != "" {
 				if pn, ok := g.Lookup(p.ID); ok {
 					x.add(pn, "compromised")
+				}
+			}
+			if _, minted := x.issuer(n); minted {
+				// The identity a session the attack obtained stands for: the
+				// federated user of a federation token, the role assumed.
+				for _, e := range g.In(n) {
+					if ed := g.Edge(e); g.Kind(ed.Kind) == "role" && g.Node(ed.From).Entity.Kind == event.KindPrincipal {
+						x.edges[e] = true
+						x.add(ed.From, "compromised")
+					}
 				}
 			}
 		}
@@ -344,6 +355,41 @@ func (x *explained) footholdSessions() {
 func computerAccount(p event.Entity) bool {
 	name, _, _ := strings.Cut(p.ID, "@")
 	return p.Kind == event.KindPrincipal && strings.HasSuffix(name, "$")
+}
+
+// minted adds the sessions and keys that the attack's keys and accounts
+// obtained while the attack went on, and the role or federated user each
+// stands for: the attacker's key assumed a role twice and used one of the
+// sessions, both are the attacker's.
+func (x *explained) minted() {
+	g := x.inv.g
+	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
+	for _, i := range x.group {
+		a := x.inv.anchors[i]
+		first, last = minTime(first, a.at), maxTime(last, a.at)
+	}
+	from, to := first.Add(-habitualWindow).UnixNano(), last.UnixNano()
+	for _, n := range x.memberNodes() {
+		switch g.Node(n).Entity.Kind {
+		case event.KindCredential, event.KindSession, event.KindPrincipal:
+		default:
+			continue
+		}
+		if x.members[n] == "data" {
+			continue
+		}
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			if !strings.HasPrefix(g.Kind(ed.Kind), "issue:") || ed.Failed || ed.First < from || ed.First > to {
+				continue
+			}
+			if _, ok := x.members[ed.To]; ok {
+				continue
+			}
+			x.edges[e] = true
+			x.add(ed.To, "attacker")
+		}
+	}
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -409,3 +409,48 @@ func TestLogonsFromAHeldHost(t *testing.T) {
 		t.Errorf("first compromised %v, want %s", inc.FirstCompromised, w.host.ID)
 	}
 }
+
+// TestMintedSessions: the sessions the attacker's key obtained while the
+// attack went on are the attacker's, used or not, and so is the role each
+// stands for; a session the key obtained days before is not.
+func TestMintedSessions(t *testing.T) {
+	w := newWorld()
+	w.host = event.Entity{}
+	alice := event.Entity{Kind: event.KindPrincipal, ID: "principal:arn:aws:iam::1:user/alice", Name: "alice"}
+	role := event.Entity{Kind: event.KindPrincipal, ID: "principal:arn:aws:iam::1:role/admin", Name: "admin"}
+	key := event.Credential("AKIAEXAMPLE1")
+	attacker := event.IP("203.0.113.9")
+	assume := func(sec int, id string) event.Entity {
+		s := event.Session("aws", id, "")
+		w.add(sec, event.ClassCloudAPI, "AssumeRole", ref(event.RoleActor, alice), ref(event.RoleCredential, key), ref(event.RoleSrc, attacker),
+			ref(event.RoleTargetUser, role), ref(event.RoleTarget, s))
+		return s
+	}
+	old := assume(-3*24*3600, "asiaold")
+	unused := assume(10, "asiaunused")
+	used := assume(20, "asiaused")
+	leave := w.add(30, event.ClassCloudAPI, "LeaveOrganization", ref(event.RoleActor, role), ref(event.RoleSession, used), ref(event.RoleSrc, attacker),
+		ref(event.RoleTarget, event.Resource("", "arn:aws:organizations::1:organization", "")))
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	incs := Run(Config{}, g, []finding.Finding{find("Organization left", "high", []string{"T1666"}, leave)},
+		func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents, want 1: %v", len(incs), titles(incs))
+	}
+	members := map[string]bool{}
+	for _, e := range incs[0].Entities {
+		members[e.Entity.ID] = true
+	}
+	for _, want := range []event.Entity{key, unused, used, role} {
+		if !members[want.ID] {
+			t.Errorf("%s is not a member: %v", want.ID, incs[0].Entities)
+		}
+	}
+	if members[old.ID] {
+		t.Errorf("%s, obtained three days before, is a member", old.ID)
+	}
+}
