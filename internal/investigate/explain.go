@@ -178,6 +178,7 @@ func (x *explained) collect() {
 	x.originSessions()
 	x.footholdSessions()
 	x.minted()
+	x.heldHosts()
 	x.servedFrom()
 	x.credentialReads()
 	if len(x.roots) > 0 {
@@ -388,6 +389,59 @@ func (x *explained) minted() {
 			}
 			x.edges[e] = true
 			x.add(ed.To, "attacker")
+		}
+	}
+}
+
+// heldHosts completes the attack's machines where they are known by
+// address: the address behind each service endpoint the attack used (not
+// the directory's or the network's shared services, nor an address a log
+// named a host at) is a machine the attacker ran or reached, and what two
+// of its machines exchanged while the attack went on is the attack's: the
+// SMB copy and the PsExec calls beside a WinRM session, the refused tries
+// at the attacker's share.
+func (x *explained) heldHosts() {
+	g := x.inv.g
+	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
+	for _, i := range x.group {
+		a := x.inv.anchors[i]
+		first, last = minTime(first, a.at), maxTime(last, a.at)
+	}
+	held := map[graph.NodeID]bool{}
+	for _, n := range x.memberNodes() {
+		ent := g.Node(n).Entity
+		if ent.Kind != event.KindEndpoint || graph.IsLocal(ent) || x.members[n] == "data" {
+			continue
+		}
+		if !graph.HasPort(ent) {
+			held[n] = true // a machine's address talks to many: no hub test here
+			continue
+		}
+		if infrastructure(ent) || x.inv.directoryService(ent) {
+			continue
+		}
+		a, _, _ := graph.Address(ent)
+		bare, ok := g.Lookup(event.IP(a.String()).ID)
+		if !ok || len(g.HostsAt(bare)) > 0 {
+			continue
+		}
+		held[bare] = true
+		x.add(bare, "attacker")
+	}
+	for n := range held {
+		for _, e := range g.Out(n) {
+			ed := g.Edge(e)
+			peer := g.Node(ed.To).Entity
+			if peer.Kind != event.KindEndpoint || !graph.HasPort(peer) || infrastructure(peer) || x.inv.directoryService(peer) ||
+				ed.First < first.UnixNano() || ed.First > last.UnixNano() {
+				continue
+			}
+			a, _, _ := graph.Address(peer)
+			if bare, ok := g.Lookup(event.IP(a.String()).ID); !ok || !held[bare] || bare == n {
+				continue
+			}
+			x.edges[e] = true
+			x.add(ed.To, "target")
 		}
 	}
 }

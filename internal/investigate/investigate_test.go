@@ -454,3 +454,52 @@ func TestMintedSessions(t *testing.T) {
 		t.Errorf("%s, obtained three days before, is a member", old.ID)
 	}
 }
+
+// TestHeldHostsInNetworkData: where hosts are only addresses, the machine
+// behind the attacker's server is in the incident, and so is what two of
+// the attack's machines exchanged while it went on (an SMB copy beside a
+// WinRM session), but not their traffic with others or after the attack.
+func TestHeldHostsInNetworkData(t *testing.T) {
+	w := newWorld()
+	w.host = event.Entity{}
+	flow := func(sec int, src event.Entity, dst string, port int) *event.Event {
+		return w.add(sec, event.ClassNetwork, "flow", ref(event.RoleSrc, src), ref(event.RoleDst, event.Endpoint(dst, port)))
+	}
+	scranton := func(port int) event.Entity { return event.Endpoint("10.0.1.4", port) }
+	put := flow(0, scranton(60001), "192.168.0.4", 80)
+	winrm := flow(60, scranton(60002), "10.0.1.6", 5985)
+	flow(30, scranton(60003), "10.0.1.6", 445)
+	flow(100, scranton(60004), "10.0.9.9", 443)
+	for i := range 40 { // the file server everyone uses
+		flow(-3600+i, event.Endpoint(fmt.Sprintf("10.0.2.%d", i+10), 50000+i), "10.0.9.9", 443)
+		flow(-1800+i, scranton(50000+i), "10.0.9.9", 443)
+		flow(-1700+i, scranton(51000+i), fmt.Sprintf("10.0.3.%d", i+10), 443) // a busy workstation: a hub
+	}
+	flow(3*24*3600, scranton(60005), "10.0.1.6", 3389)
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	incs := Run(Config{}, g, []finding.Finding{
+		find("Archive uploaded over HTTP", "medium", []string{"T1048.003"}, put),
+		find("WinRM session", "medium", []string{"T1021.006"}, winrm),
+	}, func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents, want 1: %v", len(incs), titles(incs))
+	}
+	members := map[string]bool{}
+	for _, e := range incs[0].Entities {
+		members[e.Entity.ID] = true
+	}
+	for _, want := range []string{"ip:192.168.0.4", "ip:10.0.1.6:445"} {
+		if !members[want] {
+			t.Errorf("%s is not a member: %v", want, incs[0].Entities)
+		}
+	}
+	for _, not := range []string{"ip:10.0.9.9:443", "ip:10.0.9.9", "ip:10.0.1.6:3389"} {
+		if members[not] {
+			t.Errorf("%s is a member", not)
+		}
+	}
+}
