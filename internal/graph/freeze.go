@@ -25,6 +25,7 @@ func (g *Graph) Freeze() {
 	g.linkFlows()
 	g.linkSame()
 	g.linkGUIDs()
+	g.linkApps()
 	g.frozen = true
 	g.findHubs()
 	g.scoreRarity()

@@ -12,6 +12,8 @@
 package graph
 
 import (
+	"strings"
+
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
@@ -164,6 +166,9 @@ func (g *Graph) node(e event.Entity, t int64) NodeID {
 		g.in = append(g.in, nil)
 	}
 	nd := &g.nodes[n]
+	if ok && e.Name != nd.Entity.Name && e.Name != "" && strings.HasSuffix(nd.Entity.ID, nd.Entity.Name) && !strings.HasSuffix(e.ID, e.Name) {
+		nd.Entity.Name = e.Name // a real name over one that only repeats the id
+	}
 	nd.Seen++
 	if t < nd.First {
 		nd.First = t

@@ -25,6 +25,7 @@ type view struct {
 	ip, port, dstIP, dstPort, dstDevice                      string
 	app, appID, oauthApp, resourceApp, userID, rawUser       string
 	rawWorkload, rawResult, mailboxOwner                     string
+	accountObject, accountDisplay                            string
 }
 
 func (w *view) read(fields []event.Field) {
@@ -133,6 +134,10 @@ func (w *view) read(fields []event.Field) {
 			jsonrec.SetFirst(&w.rawResult, v)
 		case "RawEventData.MailboxOwnerUPN":
 			jsonrec.SetFirst(&w.mailboxOwner, v)
+		case "AccountObjectId":
+			jsonrec.SetFirst(&w.accountObject, v)
+		case "AccountDisplayName":
+			jsonrec.SetFirst(&w.accountDisplay, v)
 		}
 	}
 }
@@ -250,7 +255,11 @@ func (w *view) cloudRefs(p *event.Principals, ev *event.Event) {
 	}
 	ev.AddRef(event.RoleUser, p.Name(user))
 	if id := strings.ToLower(w.oauthApp); id != "" {
-		ev.AddRef(event.RoleActor, p.Cloud("app:"+id))
+		app := p.Cloud("app:" + id)
+		if strings.EqualFold(w.accountObject, id) && w.accountDisplay != "" {
+			app.Name = w.accountDisplay // the application acting, by its name
+		}
+		ev.AddRef(event.RoleActor, app)
 	}
 	ev.AddRef(event.RoleSrc, event.IP(w.ip))
 	if id := strings.ToLower(w.resourceApp); id != "" {
