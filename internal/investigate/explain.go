@@ -179,6 +179,14 @@ func (x *explained) collect() {
 	x.footholdSessions()
 	x.minted()
 	x.heldHosts()
+	for _, n := range x.memberNodes() {
+		// The machines the attack's processes, files and sessions are on.
+		if h := hostScoped(g.Node(n).Entity); h != "" && x.members[n] != "data" {
+			if hn, ok := g.Lookup(h); ok {
+				x.add(hn, "target")
+			}
+		}
+	}
 	x.servedFrom()
 	x.credentialReads()
 	if len(x.roots) > 0 {

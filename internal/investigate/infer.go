@@ -47,6 +47,15 @@ func (x *explained) infer() []inferred {
 		}
 	}
 	for _, n := range x.memberNodes() {
+		if x.persistentCredential(n) && x.inv.hasEdge(n, true, "from") {
+			for _, e := range g.In(n) {
+				if k := g.Kind(g.Edge(e).Kind); k == "issue:GetFederationToken" || k == "issue:CreateAccessKey" {
+					add("T1078.004", "persistence", "credentials the attack made for itself were used", e)
+				}
+			}
+		}
+	}
+	for _, n := range x.memberNodes() {
 		if g.Node(n).Entity.Kind != event.KindProcess || !shell(g.Node(n).Entity.Name) {
 			continue
 		}
@@ -84,6 +93,11 @@ func (x *explained) infer() []inferred {
 			add("T1055", "privilege-escalation", "code was injected into another process", e)
 		case (kind == "connect" || kind == "http" || kind == "request") && to.Kind == event.KindEndpoint && webPort(to) && x.members[ed.To] != "" && ed.Count >= 2:
 			add("T1071.001", "command-and-control", "repeated web requests to an address only the attack used", e)
+		case (kind == "flow" || kind == "connect") && x.lateralSMB(ed.To):
+			add("T1021.002", "lateral-movement", "one machine of the attack opened SMB to another", e)
+			if ed.Bytes >= toolSize {
+				add("T1570", "lateral-movement", "a file-sized transfer over SMB between machines of the attack", e)
+			}
 		case kind == "install" && strings.Contains(to.ID, "/service:"):
 			installed[strings.ToLower(to.Name)] = true
 			add("T1543.003", "persistence", "the attack installed a service", e)
@@ -103,6 +117,39 @@ func (x *explained) infer() []inferred {
 		}
 	}
 	return out
+}
+
+// persistentCredential reports a session or key of the attack that a key
+// or account of the attack obtained with a call that makes lasting
+// credentials: a federation token (up to 36 hours, outliving the key that
+// asked for it) or a new access key.
+func (x *explained) persistentCredential(n graph.NodeID) bool {
+	g := x.inv.g
+	if k := g.Node(n).Entity.Kind; k != event.KindSession && k != event.KindCredential || x.members[n] == "" {
+		return false
+	}
+	for _, e := range g.In(n) {
+		ed := g.Edge(e)
+		if k := g.Kind(ed.Kind); (k == "issue:GetFederationToken" || k == "issue:CreateAccessKey") && x.members[ed.From] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// toolSize is the least a transfer carries to count as a program copied.
+const toolSize = 1 << 20
+
+// lateralSMB reports an SMB endpoint (port 445) of a machine of the
+// attack, other than a domain controller's, which every member uses.
+func (x *explained) lateralSMB(n graph.NodeID) bool {
+	ent := x.inv.g.Node(n).Entity
+	a, port, ok := graph.Address(ent)
+	if !ok || port != 445 || x.members[n] == "" || x.inv.directoryService(ent) {
+		return false
+	}
+	bare, ok := x.inv.g.Lookup(event.IP(a.String()).ID)
+	return ok && x.members[bare] != ""
 }
 
 // fetchedByAttack reports a file that a process of the attack wrote while

@@ -453,6 +453,11 @@ func TestMintedSessions(t *testing.T) {
 	if members[old.ID] {
 		t.Errorf("%s, obtained three days before, is a member", old.ID)
 	}
+	for _, tech := range incs[0].Techniques {
+		if tech.ID == "T1078.004" {
+			t.Errorf("a role session assumed and used counted as credentials the attack made for itself: %v", tech)
+		}
+	}
 }
 
 // TestHeldHostsInNetworkData: where hosts are only addresses, the machine
@@ -468,7 +473,8 @@ func TestHeldHostsInNetworkData(t *testing.T) {
 	scranton := func(port int) event.Entity { return event.Endpoint("10.0.1.4", port) }
 	put := flow(0, scranton(60001), "192.168.0.4", 80)
 	winrm := flow(60, scranton(60002), "10.0.1.6", 5985)
-	flow(30, scranton(60003), "10.0.1.6", 445)
+	smb := flow(30, scranton(60003), "10.0.1.6", 445)
+	smb.BytesOut = 4 << 20 // the tool copied over
 	flow(100, scranton(60004), "10.0.9.9", 443)
 	for i := range 40 { // the file server everyone uses
 		flow(-3600+i, event.Endpoint(fmt.Sprintf("10.0.2.%d", i+10), 50000+i), "10.0.9.9", 443)
@@ -502,4 +508,44 @@ func TestHeldHostsInNetworkData(t *testing.T) {
 			t.Errorf("%s is a member", not)
 		}
 	}
+	techs := map[string]bool{}
+	for _, tech := range incs[0].Techniques {
+		techs[tech.ID] = true
+	}
+	if !techs["T1021.002"] || !techs["T1570"] {
+		t.Errorf("techniques %v, want SMB lateral movement (T1021.002) and the tool transfer (T1570)", incs[0].Techniques)
+	}
+}
+
+// TestFederationTokenUsed: a federation token the attacker's key asked for
+// and then used is valid cloud credentials the attack made for itself
+// (T1078.004); a role session it assumed is not.
+func TestFederationTokenUsed(t *testing.T) {
+	w := newWorld()
+	w.host = event.Entity{}
+	p := &event.Principals{}
+	user := p.Cloud("arn:aws:iam::1:user/ci")
+	federated := p.Cloud("arn:aws:sts::1:federated-user/backdoor")
+	key := event.Credential("AKIAEXAMPLE1")
+	attacker := event.IP("203.0.113.9")
+	token := event.Session("aws", "asiafed", "")
+	get := w.add(0, event.ClassCloudAPI, "GetFederationToken", ref(event.RoleActor, user), ref(event.RoleCredential, key), ref(event.RoleSrc, attacker),
+		ref(event.RoleTargetUser, federated), ref(event.RoleTarget, token))
+	w.add(5, event.ClassCloudAPI, "GetCallerIdentity", ref(event.RoleActor, federated), ref(event.RoleSession, token), ref(event.RoleSrc, attacker))
+	g := graph.New(graph.Config{})
+	for _, ev := range w.events {
+		g.Add(ev)
+	}
+	g.Freeze()
+	incs := Run(Config{}, g, []finding.Finding{find("Allow-all federation token", "high", []string{"T1098.001"}, get)},
+		func(id event.ID) *event.Event { return w.byID[id] })
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents: %v", len(incs), titles(incs))
+	}
+	for _, tech := range incs[0].Techniques {
+		if tech.ID == "T1078.004" {
+			return
+		}
+	}
+	t.Errorf("no T1078.004 among %v", incs[0].Techniques)
 }
