@@ -223,10 +223,13 @@ func TestLogonNamesItsSource(t *testing.T) {
 		ref(event.RoleSession, event.Session(ws1.ID, "0x3", "")), ref(event.RoleSrc, event.IP("203.0.113.9")), ref(event.RoleSrcHost, event.Host("laptop")))
 	g := build(graph.Config{}, named, public)
 	n := node(t, g, event.IP("192.168.2.5"))
-	if hs := g.HostsAt(n); len(hs) != 1 || hs[0].ID != adfs.ID {
+	if hs := g.HostsAt(n, t0, time.Hour); len(hs) != 1 || hs[0].ID != adfs.ID {
 		t.Errorf("hosts at 192.168.2.5: %v, want %s", hs, adfs.ID)
 	}
-	if hs := g.HostsAt(node(t, g, event.IP("203.0.113.9"))); len(hs) != 0 {
+	if hs := g.HostsAt(n, t0.AddDate(1, 0, 0), 72*time.Hour); len(hs) != 0 {
+		t.Errorf("hosts at 192.168.2.5 a year later: %v, want none (addresses move)", hs)
+	}
+	if hs := g.HostsAt(node(t, g, event.IP("203.0.113.9")), t0, time.Hour); len(hs) != 0 {
 		t.Errorf("hosts at a public address: %v", hs)
 	}
 }

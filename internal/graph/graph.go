@@ -228,14 +228,17 @@ func (g *Graph) link(from, to NodeID, kind uint32, both, failed bool, t, bytes i
 	}
 }
 
-// HostsAt returns the hosts known to have an address: those a log named
-// together with it (a network logon's workstation name and source
-// address, a connection's host and local address).
-func (g *Graph) HostsAt(n NodeID) []event.Entity {
+// HostsAt returns the hosts known to have an address around time t (within
+// the window either side of when a log named them together): a network
+// logon's workstation name and source address, a connection's host and
+// local address. Addresses move between machines; a lab's 192.168.2.5 is
+// another lab's too.
+func (g *Graph) HostsAt(n NodeID, t time.Time, window time.Duration) []event.Entity {
 	var out []event.Entity
+	at, w := t.UnixNano(), int64(window)
 	for _, e := range g.in[n] {
 		ed := &g.edges[e]
-		if h := g.nodes[ed.From].Entity; h.Kind == event.KindHost && g.kinds[ed.Kind] == "addr" {
+		if h := g.nodes[ed.From].Entity; h.Kind == event.KindHost && g.kinds[ed.Kind] == "addr" && at >= ed.First-w && at <= ed.Last+w {
 			out = append(out, h)
 		}
 	}

@@ -339,7 +339,7 @@ func (x *explained) footholdSessions() {
 			continue
 		}
 		foothold := x.inv.anchored[n]
-		for _, h := range g.HostsAt(n) {
+		for _, h := range g.HostsAt(n, first, x.inv.cfg.Horizon) {
 			foothold = foothold || held[h.ID]
 		}
 		if !foothold {
@@ -430,7 +430,7 @@ func (x *explained) heldHosts() {
 		}
 		a, _, _ := graph.Address(ent)
 		bare, ok := g.Lookup(event.IP(a.String()).ID)
-		if !ok || len(g.HostsAt(bare)) > 0 {
+		if !ok || len(g.HostsAt(bare, first, x.inv.cfg.Horizon)) > 0 {
 			continue
 		}
 		held[bare] = true
@@ -726,7 +726,7 @@ func (x *explained) owner(n graph.NodeID) event.Entity {
 		if graph.HasPort(ent) || graph.IsExternal(ent) {
 			break
 		}
-		if hs := g.HostsAt(n); len(hs) == 1 {
+		if hs := g.HostsAt(n, x.inv.anchors[x.group[0]].at, x.inv.cfg.Horizon); len(hs) == 1 {
 			return x.hostEntity(hs[0]) // the machine a log named at this address
 		}
 		if x.inv.anchored[n] {

@@ -274,19 +274,34 @@ func (inv *investigation) group() [][]int {
 		}
 		return i
 	}
+	union := func(i, j int) {
+		if ri, rj := find(i), find(j); ri != rj {
+			parent[ri] = rj
+		}
+	}
+	// joinNear joins the findings of each list that are within the horizon
+	// of one another in time: the same subject or origin years apart is
+	// two attacks.
+	joinNear := func(lists map[string][]int) {
+		for _, l := range lists {
+			sort.SliceStable(l, func(x, y int) bool { return inv.anchors[l[x]].at.Before(inv.anchors[l[y]].at) })
+			for k := 1; k < len(l); k++ {
+				if inv.anchors[l[k]].at.Sub(inv.anchors[l[k-1]].at) <= inv.cfg.Horizon {
+					union(l[k], l[k-1])
+				}
+			}
+		}
+	}
 	byNode := map[graph.NodeID][]int{}
-	bySubject := map[string]int{} // findings outside the graph join by subject
+	bySubject := map[string][]int{} // findings outside the graph join by subject
 	for i, a := range inv.anchors {
 		if a.ok {
 			byNode[a.node] = append(byNode[a.node], i)
 			continue
 		}
-		if j, ok := bySubject[a.subject]; ok {
-			parent[find(i)] = find(j)
-		} else {
-			bySubject[a.subject] = i
-		}
+		bySubject[a.subject] = append(bySubject[a.subject], i)
 	}
+	joinNear(bySubject)
 	for i, a := range inv.anchors {
 		if !a.ok {
 			continue
@@ -297,8 +312,8 @@ func (inv *investigation) group() [][]int {
 					continue // reaching a hub joins nothing; findings about the hub itself are about one thing
 				}
 				for _, j := range byNode[r.Node] {
-					if ri, rj := find(i), find(j); ri != rj {
-						parent[ri] = rj
+					if d := inv.anchors[j].at.Sub(a.at); d <= inv.cfg.Horizon && d >= -inv.cfg.Horizon {
+						union(i, j) // a node the walk reached may be the subject of findings years away
 					}
 				}
 			}
@@ -318,30 +333,25 @@ func (inv *investigation) group() [][]int {
 				b.at.After(a.at) || a.at.Sub(b.at) > stagingWindow {
 				continue
 			}
-			if ri, rj := find(i), find(j); ri != rj {
-				parent[ri] = rj
-			}
+			union(i, j)
 		}
 	}
 	// Findings whose backtracks meet in the same attacker origin (an
 	// address outside the network, a key, an account used from outside)
 	// are one attack even when neither led to the other.
-	byOrigin := map[string]int{}
+	byOrigin := map[string][]int{}
 	for i, a := range inv.anchors {
 		for _, r := range a.back {
 			if r.Depth == 0 || r.Depth > 3 || inv.g.IsHub(r.Node) || !inv.origin(r.Node) {
 				continue
 			}
 			key := originKey(inv.g.Node(r.Node).Entity)
-			if j, ok := byOrigin[key]; ok {
-				if ri, rj := find(i), find(j); ri != rj {
-					parent[ri] = rj
-				}
-			} else {
-				byOrigin[key] = i
+			if l := byOrigin[key]; len(l) == 0 || l[len(l)-1] != i {
+				byOrigin[key] = append(l, i)
 			}
 		}
 	}
+	joinNear(byOrigin)
 	// A finding on a host and one whose walk back reaches that host's
 	// address are one attack: the address is the host as the other
 	// machines' logs know it (the domain controller sees logons from the
@@ -358,14 +368,15 @@ func (inv *investigation) group() [][]int {
 			if ent := inv.g.Node(r.Node).Entity; r.Depth == 0 || r.Depth > 3 || ent.Kind != event.KindEndpoint || graph.HasPort(ent) {
 				continue
 			}
-			for _, h := range inv.g.HostsAt(r.Node) {
+			for _, h := range inv.g.HostsAt(r.Node, a.at, inv.cfg.Horizon) {
 				if h.ID == here {
 					continue // a host's own address says nothing of its findings
 				}
 				for _, j := range byHost[h.ID] {
-					if ri, rj := find(i), find(j); ri != rj {
-						parent[ri] = rj
+					if d := inv.anchors[j].at.Sub(a.at); d > inv.cfg.Horizon || d < -inv.cfg.Horizon {
+						continue
 					}
+					union(i, j)
 				}
 			}
 		}
