@@ -26,6 +26,7 @@ func (g *Graph) Freeze() {
 	g.linkSame()
 	g.linkGUIDs()
 	g.linkApps()
+	g.indexNames()
 	g.frozen = true
 	g.findHubs()
 	g.scoreRarity()

@@ -86,6 +86,7 @@ type Graph struct {
 	kindIDs map[string]uint32
 
 	hub    []bool // set by Freeze
+	named  map[NodeID][]EdgeID // set by Freeze: an address's host -> address "addr" edges
 	rarity []float32
 	frozen bool
 
@@ -236,11 +237,24 @@ func (g *Graph) link(from, to NodeID, kind uint32, both, failed bool, t, bytes i
 func (g *Graph) HostsAt(n NodeID, t time.Time, window time.Duration) []event.Entity {
 	var out []event.Entity
 	at, w := t.UnixNano(), int64(window)
-	for _, e := range g.in[n] {
-		ed := &g.edges[e]
-		if h := g.nodes[ed.From].Entity; h.Kind == event.KindHost && g.kinds[ed.Kind] == "addr" && at >= ed.First-w && at <= ed.Last+w {
-			out = append(out, h)
+	for _, e := range g.named[n] {
+		if ed := &g.edges[e]; at >= ed.First-w && at <= ed.Last+w {
+			out = append(out, g.nodes[ed.From].Entity)
 		}
 	}
 	return out
+}
+
+// indexNames records, for each address, its "addr" edges from hosts.
+func (g *Graph) indexNames() {
+	g.named = map[NodeID][]EdgeID{}
+	addr, ok := g.kindIDs["addr"]
+	if !ok {
+		return
+	}
+	for e := range g.edges {
+		if ed := &g.edges[e]; ed.Kind == addr && g.nodes[ed.From].Entity.Kind == event.KindHost {
+			g.named[ed.To] = append(g.named[ed.To], EdgeID(e))
+		}
+	}
 }

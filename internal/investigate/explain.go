@@ -439,9 +439,11 @@ func (x *explained) heldHosts() {
 	for n := range held {
 		for _, e := range g.Out(n) {
 			ed := g.Edge(e)
+			if ed.First < first.UnixNano() || ed.First > last.UnixNano() {
+				continue
+			}
 			peer := g.Node(ed.To).Entity
-			if peer.Kind != event.KindEndpoint || !graph.HasPort(peer) || infrastructure(peer) || x.inv.directoryService(peer) ||
-				ed.First < first.UnixNano() || ed.First > last.UnixNano() {
+			if peer.Kind != event.KindEndpoint || !graph.HasPort(peer) || infrastructure(peer) || x.inv.directoryService(peer) {
 				continue
 			}
 			a, _, _ := graph.Address(peer)
