@@ -366,10 +366,12 @@ func computerAccount(p event.Entity) bool {
 	return p.Kind == event.KindPrincipal && strings.HasSuffix(name, "$")
 }
 
-// minted adds the sessions and keys that the attack's keys and accounts
+// minted adds the sessions and keys that the attack's keys and sessions
 // obtained while the attack went on, and the role or federated user each
 // stands for: the attacker's key assumed a role twice and used one of the
-// sessions, both are the attacker's.
+// sessions, both are the attacker's. What an account obtained is not
+// counted: a phished user's own sign-ins to the cloud go on beside the
+// attacker's.
 func (x *explained) minted() {
 	g := x.inv.g
 	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
@@ -380,7 +382,7 @@ func (x *explained) minted() {
 	from, to := first.Add(-habitualWindow).UnixNano(), last.UnixNano()
 	for _, n := range x.memberNodes() {
 		switch g.Node(n).Entity.Kind {
-		case event.KindCredential, event.KindSession, event.KindPrincipal:
+		case event.KindCredential, event.KindSession:
 		default:
 			continue
 		}
