@@ -85,7 +85,7 @@ type Graph struct {
 	kinds   []string
 	kindIDs map[string]uint32
 
-	hub    []bool // set by Freeze
+	hub    []bool              // set by Freeze
 	named  map[NodeID][]EdgeID // set by Freeze: an address's host -> address "addr" edges
 	rarity []float32
 	frozen bool
