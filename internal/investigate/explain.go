@@ -325,14 +325,14 @@ func (x *explained) originSessions() {
 func (x *explained) footholdSessions() {
 	g := x.inv.g
 	held := map[string]bool{}
-	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
 	for _, i := range x.group {
-		a := x.inv.anchors[i]
-		if h := hostScoped(g.Node(a.node).Entity); a.ok && h != "" {
-			held[h] = true
+		if a := x.inv.anchors[i]; a.ok {
+			if h := hostScoped(g.Node(a.node).Entity); h != "" {
+				held[h] = true
+			}
 		}
-		first, last = minTime(first, a.at), maxTime(last, a.at)
 	}
+	first, last := x.window()
 	for _, n := range x.memberNodes() {
 		ent := g.Node(n).Entity
 		if ent.Kind != event.KindEndpoint || graph.HasPort(ent) || graph.IsExternal(ent) {
@@ -374,11 +374,7 @@ func computerAccount(p event.Entity) bool {
 // attacker's.
 func (x *explained) minted() {
 	g := x.inv.g
-	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
-	for _, i := range x.group {
-		a := x.inv.anchors[i]
-		first, last = minTime(first, a.at), maxTime(last, a.at)
-	}
+	first, last := x.window()
 	from, to := first.Add(-habitualWindow).UnixNano(), last.UnixNano()
 	for _, n := range x.memberNodes() {
 		switch g.Node(n).Entity.Kind {
@@ -412,11 +408,7 @@ func (x *explained) minted() {
 // at the attacker's share.
 func (x *explained) heldHosts() {
 	g := x.inv.g
-	first, last := x.inv.anchors[x.group[0]].at, x.inv.anchors[x.group[0]].at
-	for _, i := range x.group {
-		a := x.inv.anchors[i]
-		first, last = minTime(first, a.at), maxTime(last, a.at)
-	}
+	first, last := x.window()
 	held := map[graph.NodeID]bool{}
 	for _, n := range x.memberNodes() {
 		ent := g.Node(n).Entity
@@ -458,18 +450,18 @@ func (x *explained) heldHosts() {
 	}
 }
 
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
+// window returns when the incident's first and last findings happened.
+func (x *explained) window() (first, last time.Time) {
+	for k, i := range x.group {
+		at := x.inv.anchors[i].at
+		if k == 0 || at.Before(first) {
+			first = at
+		}
+		if k == 0 || at.After(last) {
+			last = at
+		}
 	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	return first, last
 }
 
 // massDeletion is how many files one process or session must delete for
