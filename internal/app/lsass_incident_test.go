@@ -17,21 +17,7 @@ import (
 // with the downloaded payload or the server it came from ranked first as
 // the root cause.
 func TestLSASSCampaign01Incident(t *testing.T) {
-	if testing.Short() {
-		t.Skip("investigates a corpus campaign")
-	}
-	root := corpora(t)
-	var out bytes.Buffer
-	deps := Deps{Stdout: &out, Stderr: &out, Now: time.Now}
-	cfg := Config{Output: "json", Progress: "never", Domains: map[string]string{"PANDALAB": "pandalab.com"},
-		Rules: []string{filepath.Join(root, "sigma", "rules")}}
-	in := []string{filepath.Join(root, "otrf-compound", "LSASS_campaign_01")}
-	a, err := analyze(context.Background(), cfg, deps, func(ctx context.Context, w *source.Walker, sink source.Sink) error {
-		return w.Read(ctx, in, sink)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := analyzeLSASS01(t)
 	steps := []struct{ step, id string }{
 		{"the browser that saved the payload", "process:mkt01/81056205-5672-64dc-3304-000000000800"},
 		{"the downloaded payload", `file:mkt01/c:\users\stevie.marie\downloads\winx64_payload.exe`},
@@ -75,4 +61,26 @@ func TestLSASSCampaign01Incident(t *testing.T) {
 		t.Errorf("root cause %s, want the downloaded payload or the server it came from", rc)
 	}
 	t.Logf("one incident of %d findings, %d entities; %d incidents in the capture", len(inc.Findings), len(inc.Entities), len(a.Incidents()))
+}
+
+// analyzeLSASS01 reads and investigates the real LSASS campaign 01 with
+// every SigmaHQ rule; it skips with -short.
+func analyzeLSASS01(t *testing.T) *Analysis {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("investigates a corpus campaign")
+	}
+	root := corpora(t)
+	var out bytes.Buffer
+	deps := Deps{Stdout: &out, Stderr: &out, Now: time.Now}
+	cfg := Config{Output: "json", Progress: "never", Domains: map[string]string{"PANDALAB": "pandalab.com"},
+		Rules: []string{filepath.Join(root, "sigma", "rules")}}
+	in := []string{filepath.Join(root, "otrf-compound", "LSASS_campaign_01")}
+	a, err := analyze(context.Background(), cfg, deps, func(ctx context.Context, w *source.Walker, sink source.Sink) error {
+		return w.Read(ctx, in, sink)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -3,34 +3,20 @@ package app
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/action"
-	"github.com/causeway-soc/causeway/internal/source"
 )
 
 // TestLSASSCampaignPlan plans the containment of the real LSASS campaign
 // 01: the attack's incident isolates the compromised workstation, blocks
 // the C2 address, and acts on no other host.
 func TestLSASSCampaignPlan(t *testing.T) {
-	if testing.Short() {
-		t.Skip("investigates a corpus campaign")
-	}
-	root := corpora(t)
+	a := analyzeLSASS01(t)
 	var out bytes.Buffer
 	deps := Deps{Stdout: &out, Stderr: &out, Now: time.Now}
-	cfg := Config{Output: "json", Progress: "never", Domains: map[string]string{"PANDALAB": "pandalab.com"},
-		Rules: []string{filepath.Join(root, "sigma", "rules")}}
-	in := []string{filepath.Join(root, "otrf-compound", "LSASS_campaign_01")}
-	a, err := analyze(context.Background(), cfg, deps, func(ctx context.Context, w *source.Walker, sink source.Sink) error {
-		return w.Read(ctx, in, sink)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	plans, err := contain(context.Background(), RespondConfig{Mode: "plan"}, deps, a)
 	if err != nil {
 		t.Fatal(err)
