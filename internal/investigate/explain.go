@@ -178,14 +178,6 @@ func (x *explained) collect() {
 	x.footholdSessions()
 	x.minted()
 	x.heldHosts()
-	for _, n := range x.memberNodes() {
-		// The machines the attack's processes, files and sessions are on.
-		if h := hostScoped(g.Node(n).Entity); h != "" && x.members[n] != "data" {
-			if hn, ok := g.Lookup(h); ok {
-				x.add(hn, "target")
-			}
-		}
-	}
 	x.servedFrom()
 	x.credentialReads()
 	if len(x.roots) > 0 {
@@ -369,7 +361,7 @@ func (x *explained) owner(n graph.NodeID) event.Entity {
 	case event.KindProcess, event.KindFile:
 		return x.hostEntity(hostOf(ent))
 	case event.KindSession, event.KindCredential:
-		if h := hostOf(event.Entity{ID: strings.Replace(ent.ID, "session:host:", "session:", 1)}); strings.HasPrefix(ent.ID, "session:host:") && h.ID != "" {
+		if h := hostOf(ent); h.ID != "" {
 			return x.hostEntity(h)
 		}
 		for _, e := range x.inv.g.In(n) {
@@ -437,11 +429,19 @@ func (x *explained) principalOf(n graph.NodeID) event.Entity {
 	return event.Entity{}
 }
 
-// hostOf returns the host a host-scoped entity id names: "process:mkt01/..."
-// is on host:mkt01.
+// hostOf returns the host a host-scoped entity is on: a process or file
+// ("process:mkt01/..."), a logon session or a host's resource such as a
+// pipe ("session:host:mkt01/0x3e7"); nothing for others.
 func hostOf(e event.Entity) event.Entity {
-	_, rest, ok := strings.Cut(e.ID, ":")
-	if !ok {
+	_, rest, _ := strings.Cut(e.ID, ":")
+	switch e.Kind {
+	case event.KindProcess, event.KindFile:
+	case event.KindSession, event.KindResource:
+		var ok bool
+		if rest, ok = strings.CutPrefix(rest, "host:"); !ok {
+			return event.Entity{}
+		}
+	default:
 		return event.Entity{}
 	}
 	h, _, ok := strings.Cut(rest, "/")

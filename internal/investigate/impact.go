@@ -118,7 +118,8 @@ func (x *explained) memberSubject(m incident.Member) incident.Subject {
 }
 
 // memberList lists the incident's entities with their roles, adding the
-// hosts its processes and files are on, in order of first involvement.
+// hosts its processes, files, sessions and pipes are on, in order of
+// first involvement.
 func (x *explained) memberList() []incident.Member {
 	g := x.inv.g
 	var out []incident.Member
@@ -130,9 +131,6 @@ func (x *explained) memberList() []incident.Member {
 	}
 	for _, n := range x.memberNodes() {
 		nd := g.Node(n)
-		if nd.Entity.Kind != event.KindProcess && nd.Entity.Kind != event.KindFile {
-			continue
-		}
 		if h := hostOf(nd.Entity); h.ID != "" && !seen[h.ID] {
 			seen[h.ID] = true
 			if hn, ok := g.Lookup(h.ID); ok {

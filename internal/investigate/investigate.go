@@ -9,7 +9,6 @@ package investigate
 import (
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/graph"
@@ -274,21 +273,24 @@ func (inv *investigation) group() [][]int {
 		}
 		return i
 	}
+	// Findings join only within the horizon of one another: a node, a
+	// subject or an origin that findings years apart share is two attacks.
 	union := func(i, j int) {
+		d := inv.anchors[j].at.Sub(inv.anchors[i].at)
+		if d > inv.cfg.Horizon || d < -inv.cfg.Horizon {
+			return
+		}
 		if ri, rj := find(i), find(j); ri != rj {
 			parent[ri] = rj
 		}
 	}
-	// joinNear joins the findings of each list that are within the horizon
-	// of one another in time: the same subject or origin years apart is
-	// two attacks.
+	// joinNear joins the findings of each list, in time order, each to the
+	// one before it.
 	joinNear := func(lists map[string][]int) {
 		for _, l := range lists {
 			sort.SliceStable(l, func(x, y int) bool { return inv.anchors[l[x]].at.Before(inv.anchors[l[y]].at) })
 			for k := 1; k < len(l); k++ {
-				if inv.anchors[l[k]].at.Sub(inv.anchors[l[k-1]].at) <= inv.cfg.Horizon {
-					union(l[k], l[k-1])
-				}
+				union(l[k], l[k-1])
 			}
 		}
 	}
@@ -312,9 +314,7 @@ func (inv *investigation) group() [][]int {
 					continue // reaching a hub joins nothing; findings about the hub itself are about one thing
 				}
 				for _, j := range byNode[r.Node] {
-					if d := inv.anchors[j].at.Sub(a.at); d <= inv.cfg.Horizon && d >= -inv.cfg.Horizon {
-						union(i, j) // a node the walk reached may be the subject of findings years away
-					}
+					union(i, j)
 				}
 			}
 		}
@@ -358,12 +358,12 @@ func (inv *investigation) group() [][]int {
 	// AD FS server's address, the AD FS server's own log names it).
 	byHost := map[string][]int{}
 	for i, a := range inv.anchors {
-		if h := hostScoped(inv.g.Node(a.node).Entity); a.ok && h != "" {
+		if h := hostOf(inv.g.Node(a.node).Entity).ID; a.ok && h != "" {
 			byHost[h] = append(byHost[h], i)
 		}
 	}
 	for i, a := range inv.anchors {
-		here := hostScoped(inv.g.Node(a.node).Entity)
+		here := hostOf(inv.g.Node(a.node).Entity).ID
 		for _, r := range a.back {
 			if ent := inv.g.Node(r.Node).Entity; r.Depth == 0 || r.Depth > 3 || ent.Kind != event.KindEndpoint || graph.HasPort(ent) {
 				continue
@@ -373,9 +373,6 @@ func (inv *investigation) group() [][]int {
 					continue // a host's own address says nothing of its findings
 				}
 				for _, j := range byHost[h.ID] {
-					if d := inv.anchors[j].at.Sub(a.at); d > inv.cfg.Horizon || d < -inv.cfg.Horizon {
-						continue
-					}
 					union(i, j)
 				}
 			}
@@ -395,26 +392,4 @@ func (inv *investigation) group() [][]int {
 		out = append(out, groups[r])
 	}
 	return out
-}
-
-// hostScoped returns the id of the host a host-scoped entity is on: a
-// process, a file, a logon session, a pipe; "" for others.
-func hostScoped(e event.Entity) string {
-	switch e.Kind {
-	case event.KindProcess, event.KindFile, event.KindSession, event.KindResource:
-	default:
-		return ""
-	}
-	_, rest, _ := strings.Cut(e.ID, ":")
-	if e.Kind == event.KindSession || e.Kind == event.KindResource {
-		var ok bool
-		if rest, ok = strings.CutPrefix(rest, "host:"); !ok {
-			return ""
-		}
-	}
-	h, _, ok := strings.Cut(rest, "/")
-	if !ok || h == "" {
-		return ""
-	}
-	return "host:" + h
 }

@@ -98,7 +98,7 @@ func (x *explained) footholdSessions() {
 	held := map[string]bool{}
 	for _, i := range x.group {
 		if a := x.inv.anchors[i]; a.ok {
-			if h := hostScoped(g.Node(a.node).Entity); h != "" {
+			if h := hostOf(g.Node(a.node).Entity).ID; h != "" {
 				held[h] = true
 			}
 		}
