@@ -26,8 +26,8 @@ func (g *Graph) linkApps() {
 	}
 	for n := range g.nodes {
 		e := g.nodes[n].Entity
-		if e.Name == "" || strings.HasSuffix(e.ID, e.Name) {
-			continue // no name beyond the id
+		if !ownName(e) {
+			continue
 		}
 		switch {
 		case e.Kind == event.KindPrincipal && strings.HasPrefix(e.ID, "principal:app:"):
@@ -45,8 +45,8 @@ func (g *Graph) linkApps() {
 		for _, o := range nm.objects {
 			// Cited by an event that shows each side: what the application
 			// did, and what was done to the object.
-			for _, ends := range [][2]NodeID{{app, o}, {o, app}} {
-				if e, ok := g.anyEdge(ends[0]); ok {
+			for _, side := range []NodeID{app, o} {
+				if e, ok := g.anyEdge(side); ok {
 					g.link(o, app, k, true, false, g.edges[e].First, 0, g.edges[e].Evidence)
 				}
 			}

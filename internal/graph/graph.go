@@ -13,7 +13,6 @@ package graph
 
 import (
 	"strings"
-
 	"time"
 
 	"github.com/causeway-soc/causeway/internal/model/event"
@@ -167,7 +166,7 @@ func (g *Graph) node(e event.Entity, t int64) NodeID {
 		g.in = append(g.in, nil)
 	}
 	nd := &g.nodes[n]
-	if ok && e.Name != nd.Entity.Name && e.Name != "" && strings.HasSuffix(nd.Entity.ID, nd.Entity.Name) && !strings.HasSuffix(e.ID, e.Name) {
+	if ok && e.Name != nd.Entity.Name && !ownName(nd.Entity) && ownName(e) {
 		nd.Entity.Name = e.Name // a real name over one that only repeats the id
 	}
 	nd.Seen++
@@ -178,6 +177,12 @@ func (g *Graph) node(e event.Entity, t int64) NodeID {
 		nd.Last = t
 	}
 	return n
+}
+
+// ownName reports an entity whose name says more than its id
+// ("SimuLandApp", not "app:5a95e683-...").
+func ownName(e event.Entity) bool {
+	return e.Name != "" && !strings.HasSuffix(e.ID, e.Name)
 }
 
 // kind interns an edge kind.
