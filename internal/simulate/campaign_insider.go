@@ -153,12 +153,6 @@ func (i *insider) cloudSource() string {
 	return ", and the IAM user, key, bucket and objects downloaded"
 }
 
-// localMidnight is the start of t's local day, as a UTC time.
-func (s *sim) localMidnight(t time.Time) time.Time {
-	l := s.local(t)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC).Add(-time.Duration(s.env.UTCOffsetHours) * time.Hour)
-}
-
 // logon: the insider logs on to the workstation in the evening.
 func (i *insider) logon(s *sim, t time.Time) time.Duration {
 	c, w, p := i.c, i.ws, i.p

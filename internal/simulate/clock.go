@@ -95,3 +95,19 @@ func jitter(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 
 // pick returns a random element.
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
+
+// localMidnight is the start of t's local day, as a UTC time.
+func (s *sim) localMidnight(t time.Time) time.Time {
+	l := s.local(t)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC).Add(-time.Duration(s.env.UTCOffsetHours) * time.Hour)
+}
+
+// nextDaily returns the first time at or after now that is at past local
+// midnight: when a nightly job runs next.
+func (s *sim) nextDaily(now time.Time, at time.Duration) time.Time {
+	run := s.localMidnight(now).Add(at)
+	if run.Before(now) {
+		run = run.AddDate(0, 0, 1)
+	}
+	return run
+}

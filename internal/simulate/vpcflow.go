@@ -260,12 +260,8 @@ type vpcBackup struct {
 }
 
 func (a *vpcBackup) step(s *sim, now time.Time) (time.Time, bool) {
-	l := s.local(now)
-	run := time.Date(l.Year(), l.Month(), l.Day(), 1, 30, 0, 0, time.UTC).Add(-time.Duration(s.env.UTCOffsetHours) * time.Hour)
-	if run.Before(now) {
-		run = run.AddDate(0, 0, 1)
-	}
-	if now.Before(run) && run.Sub(now) > time.Second {
+	run := s.nextDaily(now, 90*time.Minute)
+	if run.Sub(now) > time.Second {
 		return run, true
 	}
 	rng := a.rng
